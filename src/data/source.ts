@@ -1,0 +1,135 @@
+// Where the names come from, on Node: a path the user names, else a cached copy of the official
+// archive, else a download of it. Browsers get their bytes some other way and call parseNamesZip.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { DataError } from './errors.js';
+import { decodeUtf8, namesFromFiles, parseNamesZip, type NamesData } from './names.js';
+
+/** The PyTorch char-RNN tutorial's archive; data/names/<Language>.txt inside. */
+export const NAMES_URL = 'https://download.pytorch.org/tutorial/data.zip';
+
+const FIX_HINT = 'pass --data PATH/TO/names.zip (or a folder) or set WEBGPU_RNN_DATA';
+
+export interface ResolveOptions {
+  /** A names zip or folder; wins over WEBGPU_RNN_DATA, the cache and the download. */
+  data?: string;
+  /** Where the download is kept; defaultCacheDir() if not given. */
+  cacheDir?: string;
+  /** Where to download from; NAMES_URL if not given (tests point it at a local server). */
+  url?: string;
+  /** Download progress in bytes; total is undefined when the server does not say. */
+  onProgress?: (received: number, total: number | undefined) => void;
+  log?: (msg: string) => void;
+}
+
+export interface ResolvedNames {
+  data: NamesData;
+  /** The path or URL the names were read from, for messages and reports. */
+  source: string;
+}
+
+/** $XDG_CACHE_HOME/webgpu-rnn, else ~/.cache/webgpu-rnn (XDG says to ignore a relative value). */
+export function defaultCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return xdg && isAbsolute(xdg) ? join(xdg, 'webgpu-rnn') : join(homedir(), '.cache', 'webgpu-rnn');
+}
+
+export async function resolveNamesData(opts: ResolveOptions = {}): Promise<ResolvedNames> {
+  // An empty value counts as unset, so `WEBGPU_RNN_DATA= cmd` falls back to the cache.
+  const named = opts.data || process.env.WEBGPU_RNN_DATA;
+  if (named) return { data: await loadPath(named), source: named };
+
+  const cached = join(opts.cacheDir ?? defaultCacheDir(), 'data.zip');
+  if (existsSync(cached)) return { data: await loadCachedZip(cached), source: cached };
+
+  const url = opts.url ?? NAMES_URL;
+  opts.log?.(`downloading ${url} to ${cached}`);
+  const bytes = await download(url, opts.onProgress);
+  const data = parseNamesZip(bytes, url); // before keeping it, so a bad download is never cached
+  await writeAtomically(cached, bytes);
+  return { data, source: cached };
+}
+
+/** A zip file, or a folder of <Language>.txt files (see namesFolder). */
+async function loadPath(path: string): Promise<NamesData> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new DataError(`data path ${path} does not exist`);
+  return info.isDirectory() ? loadFolder(path) : parseNamesZip(await readFile(path), path);
+}
+
+async function loadCachedZip(path: string): Promise<NamesData> {
+  try {
+    return parseNamesZip(await readFile(path), path);
+  } catch (err) {
+    if (err instanceof DataError) throw new DataError(`${err.message}; delete it to download it again`);
+    throw err;
+  }
+}
+
+async function loadFolder(dir: string): Promise<NamesData> {
+  const { folder, prefix } = namesFolder(dir);
+  const txt = (await readdir(folder)).filter((file) => file.endsWith('.txt') && !file.startsWith('.')).sort();
+  const files = await Promise.all(
+    txt.map(async (file) => {
+      const name = prefix + file;
+      return { name, text: decodeUtf8(await readFile(join(folder, file)), join(dir, name)) };
+    }),
+  );
+  return namesFromFiles(files, dir);
+}
+
+/**
+ * The folder that holds the <Language>.txt files: dir/data/names (an unpacked archive), else
+ * dir/names, else dir itself. `prefix` is its path relative to dir, for error messages.
+ */
+function namesFolder(dir: string): { folder: string; prefix: string } {
+  for (const prefix of ['data/names/', 'names/']) {
+    const folder = join(dir, prefix);
+    if (existsSync(folder)) return { folder, prefix };
+  }
+  return { folder: dir, prefix: '' };
+}
+
+async function download(url: string, onProgress: ResolveOptions['onProgress']): Promise<Uint8Array> {
+  try {
+    const response = await fetch(url);
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    const length = Number(response.headers.get('content-length'));
+    const total = length > 0 ? length : undefined;
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    // A reader rather than `for await`, which TypeScript's DOM typings do not allow on a stream.
+    const reader = response.body.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      chunks.push(chunk.value);
+      received += chunk.value.length;
+      onProgress?.(received, total);
+    }
+    return Buffer.concat(chunks);
+  } catch (err) {
+    throw new DataError(`download of ${url} failed (${reason(err)}); ${FIX_HINT}`);
+  }
+}
+
+/** fetch reports network failures as "fetch failed" with the useful part in `cause`. */
+function reason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
+/** A temp file in the same folder, then a rename: an interrupted run never leaves half a zip. */
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}

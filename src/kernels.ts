@@ -1,0 +1,87 @@
+// The kernel registry: each entry pairs one WGSL file with its CPU twin and its dispatch geometry.
+// Bindings, params and tunables are read from the WGSL text itself (core/kernel.ts).
+import { ceilDiv, type KernelDef } from './core/kernel.js';
+import { colsum } from './cpu/kernels/colsum.js';
+import { embedGather } from './cpu/kernels/embed_gather.js';
+import { embedGrad } from './cpu/kernels/embed_grad.js';
+import { gemm } from './cpu/kernels/gemm.js';
+import { gruStepBwd, gruStepFwd } from './cpu/kernels/gru_step.js';
+import { finalGather, finalScatter, softmaxCe } from './cpu/kernels/head.js';
+import { adam, gradClip, gradSumsq, sgd } from './cpu/kernels/optim.js';
+import { rnnStepBwd, rnnStepFwd } from './cpu/kernels/rnn_step.js';
+import adamWgsl from '../shaders/adam.wgsl';
+import colsumWgsl from '../shaders/colsum.wgsl';
+import embedGatherWgsl from '../shaders/embed_gather.wgsl';
+import embedGradWgsl from '../shaders/embed_grad.wgsl';
+import finalGatherWgsl from '../shaders/final_gather.wgsl';
+import finalScatterWgsl from '../shaders/final_scatter.wgsl';
+import gemmWgsl from '../shaders/gemm.wgsl';
+import gradClipWgsl from '../shaders/grad_clip.wgsl';
+import gradSumsqWgsl from '../shaders/grad_sumsq.wgsl';
+import gruStepBwdWgsl from '../shaders/gru_step_bwd.wgsl';
+import gruStepFwdWgsl from '../shaders/gru_step_fwd.wgsl';
+import rnnStepBwdWgsl from '../shaders/rnn_step_bwd.wgsl';
+import rnnStepFwdWgsl from '../shaders/rnn_step_fwd.wgsl';
+import sgdWgsl from '../shaders/sgd.wgsl';
+import softmaxCeWgsl from '../shaders/softmax_ce.wgsl';
+
+const one = (): [number] => [1];
+
+export const embedGatherK: KernelDef = {
+  name: 'embed_gather',
+  wgsl: embedGatherWgsl,
+  cpu: embedGather,
+  grid: (p, t) => [ceilDiv(p.width!, t.WG!), Math.min(p.n!, 65535)],
+};
+
+export const gemmK: KernelDef = {
+  name: 'gemm',
+  wgsl: gemmWgsl,
+  cpu: gemm,
+  grid: (p, t) => [ceilDiv(p.n!, t.WG_X! * t.TN!), ceilDiv(p.m!, t.WG_Y! * t.TM!)],
+};
+
+export const colsumK: KernelDef = {
+  name: 'colsum',
+  wgsl: colsumWgsl,
+  cpu: colsum,
+  grid: (p, t) => [ceilDiv(p.width!, t.WG!)],
+};
+
+export const embedGradK: KernelDef = {
+  name: 'embed_grad',
+  wgsl: embedGradWgsl,
+  cpu: embedGrad,
+  grid: (p, t) => [ceilDiv(p.width!, t.WG!), p.vocab!],
+};
+
+const stepFwdGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.h!, t.WG!), ceilDiv(p.n_cur!, t.RB!)];
+const stepBwdGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.h!, t.WG!), ceilDiv(p.n_tgt!, t.RB!)];
+
+export const rnnStepFwdK: KernelDef = { name: 'rnn_step_fwd', wgsl: rnnStepFwdWgsl, cpu: rnnStepFwd, grid: stepFwdGrid };
+export const rnnStepBwdK: KernelDef = { name: 'rnn_step_bwd', wgsl: rnnStepBwdWgsl, cpu: rnnStepBwd, grid: stepBwdGrid };
+export const gruStepFwdK: KernelDef = { name: 'gru_step_fwd', wgsl: gruStepFwdWgsl, cpu: gruStepFwd, grid: stepFwdGrid };
+export const gruStepBwdK: KernelDef = { name: 'gru_step_bwd', wgsl: gruStepBwdWgsl, cpu: gruStepBwd, grid: stepBwdGrid };
+
+const featGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.dirs! * p.h!, t.WG!), Math.min(p.batch!, 65535)];
+export const finalGatherK: KernelDef = { name: 'final_gather', wgsl: finalGatherWgsl, cpu: finalGather, grid: featGrid };
+export const finalScatterK: KernelDef = { name: 'final_scatter', wgsl: finalScatterWgsl, cpu: finalScatter, grid: featGrid };
+
+export const softmaxCeK: KernelDef = { name: 'softmax_ce', wgsl: softmaxCeWgsl, cpu: softmaxCe, grid: one };
+
+export const gradSumsqK: KernelDef = {
+  name: 'grad_sumsq',
+  wgsl: gradSumsqWgsl,
+  cpu: gradSumsq,
+  grid: (p, t) => [ceilDiv(p.n!, t.WG! * t.ITEMS!)],
+};
+export const gradClipK: KernelDef = { name: 'grad_clip', wgsl: gradClipWgsl, cpu: gradClip, grid: one };
+export const adamK: KernelDef = { name: 'adam', wgsl: adamWgsl, cpu: adam, grid: (p, t) => [ceilDiv(p.n!, t.WG!)] };
+export const sgdK: KernelDef = { name: 'sgd', wgsl: sgdWgsl, cpu: sgd, grid: (p, t) => [ceilDiv(p.n!, t.WG!)] };
+
+export const ALL_KERNELS: KernelDef[] = [
+  embedGatherK, gemmK, colsumK, embedGradK,
+  rnnStepFwdK, rnnStepBwdK, gruStepFwdK, gruStepBwdK,
+  finalGatherK, finalScatterK, softmaxCeK,
+  gradSumsqK, gradClipK, adamK, sgdK,
+];

@@ -1,0 +1,235 @@
+// The network as a sequence of kernel calls on a Backend: the same code records WGSL dispatches on a GPU
+// or runs the CPU twins. Layout of activations (all packed, see packing.ts; N = packed rows):
+//   y[l]      [N, D]       output of layer l (D = directions x H; backward direction in columns H..2H)
+//   ext[l]    [N, D]       gradient of the loss w.r.t. y[l] arriving from above (head, attention, layer l+1)
+//   cache[l][d] [N, S*H]   what the forward step saved for the backward step
+//   xg        [N, G*H]     input projection of the layer being run (scratch)
+//   dg        [N, DG*H]    gate gradients of the layer being differentiated (scratch)
+//   dstate    [N, H]       state gradient carried through time (scratch)
+//   feat/dfeat [B, D], logits/dlogits [B, C], stats [8]: loss sum, correct, count, |g|, clip scale, #non-finite
+import type { Backend, Buf } from '../core/backend.js';
+import { colsumK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
+import { cellSpec, type CellSpec } from './cells.js';
+import { dirsOf, outWidth, validateConfig, type ModelConfig } from './config.js';
+import { stepSchedule, type PackedBatch } from './packing.js';
+import { entry, layerName, paramLayout, type ParamLayout } from './params.js';
+
+export interface Capacity {
+  /** Most rows (names) in a batch. */
+  batch: number;
+  /** Most packed rows (sum of lengths) in a batch. */
+  rows: number;
+}
+
+export const STATS = { loss: 0, correct: 1, count: 2, gradNorm: 3, clipScale: 4, nonFinite: 5, size: 8 } as const;
+
+interface Activations {
+  cap: Capacity;
+  ints: Buf;
+  y: Buf[];
+  ext: Buf[];
+  cache: Buf[][];
+  xg: Buf;
+  dg: Buf;
+  dstate: Buf;
+  feat: Buf;
+  dfeat: Buf;
+  logits: Buf;
+  dlogits: Buf;
+}
+
+export class Network {
+  readonly cfg: ModelConfig;
+  readonly layout: ParamLayout;
+  readonly cell: CellSpec;
+  readonly params: Buf;
+  readonly grads: Buf;
+  readonly stats: Buf;
+  private act: Activations | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly be: Backend,
+    cfg: ModelConfig,
+    cap: Capacity,
+  ) {
+    this.cfg = validateConfig(cfg);
+    this.cell = cellSpec(cfg.cell);
+    this.layout = paramLayout(cfg);
+    this.params = be.create('params', this.layout.total);
+    this.grads = be.create('grads', this.layout.total);
+    this.stats = be.create('stats', STATS.size);
+    this.allocate(cap);
+  }
+
+  get capacity(): Capacity {
+    return this.act!.cap;
+  }
+
+  setParams(values: Float32Array): void {
+    if (values.length !== this.layout.total) throw new Error(`expected ${this.layout.total} parameters, got ${values.length}`);
+    this.be.write(this.params, values);
+  }
+
+  async getParams(): Promise<Float32Array> {
+    return (await this.be.read(this.params)) as Float32Array;
+  }
+
+  /** Records the forward pass: input projections, recurrences, head and loss (stats accumulate). */
+  forward(b: PackedBatch, train: boolean): void {
+    this.ensureCapacity(b);
+    const a = this.act!;
+    this.upload(b);
+    const { cfg, cell, be } = this;
+    const H = cfg.hidden, D = outWidth(cfg), G = cell.gates * H;
+    for (let l = 0; l < cfg.layers; l++) {
+      for (let d = 0; d < dirsOf(cfg); d++) {
+        const n = layerName(l, d);
+        const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
+        if (l === 0) {
+          be.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
+            { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G });
+        } else {
+          this.gemm({ a: a.y[l - 1]!, b: this.params, c: a.xg, bias: this.params },
+            { m: b.rows, n: G, k: D, lda: D, off_b: wih.offset, ldb: G, ldc: G, off_bias: bih.offset, has_bias: 1 });
+        }
+        const whh = entry(this.layout, `${n}.W_hh`), bhh = entry(this.layout, `${n}.b_hh`);
+        for (const st of stepSchedule(b, d === 1)) {
+          be.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
+            { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset });
+        }
+      }
+    }
+    const top = a.y[cfg.layers - 1]!;
+    be.run(finalGatherK, { ints: a.ints, y: top, feat: a.feat }, { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+    const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
+    const C = cfg.numClasses;
+    this.gemm({ a: a.feat, b: this.params, c: a.logits, bias: this.params },
+      { m: b.batch, n: C, k: D, lda: D, off_b: hw.offset, ldb: C, ldc: C, off_bias: hb.offset, has_bias: 1 });
+    be.run(softmaxCeK, { ints: a.ints, logits: a.logits, dlogits: a.dlogits, stats: this.stats },
+      { batch: b.batch, classes: C, off_labels: this.off.labels, scale: 1 / b.batch, write_grad: train ? 1 : 0 });
+  }
+
+  /** Records the backward pass for the batch of the last forward(train = true): fills `grads`. */
+  backward(b: PackedBatch): void {
+    const a = this.act!;
+    const { cfg, cell, be } = this;
+    const H = cfg.hidden, D = outWidth(cfg), G = cell.gates * H, C = cfg.numClasses;
+    const DG = cell.dg * H;
+    for (const e of a.ext) be.clear(e);
+    // Head: dW = feat^T dlogits, db = colsum(dlogits), dfeat = dlogits W^T.
+    const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
+    this.gemm({ a: a.feat, b: a.dlogits, c: this.grads, bias: this.params },
+      { m: D, n: C, k: b.batch, lda: D, ldb: C, off_c: hw.offset, ldc: C }, { TRANS_A: 1 });
+    be.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset });
+    this.gemm({ a: a.dlogits, b: this.params, c: a.dfeat, bias: this.params },
+      { m: b.batch, n: D, k: C, lda: C, off_b: hw.offset, ldb: C, ldc: D }, { TRANS_B: 1 });
+    be.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[cfg.layers - 1]! },
+      { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+
+    for (let l = cfg.layers - 1; l >= 0; l--) {
+      for (let d = 0; d < dirsOf(cfg); d++) {
+        const n = layerName(l, d);
+        const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
+        const whh = entry(this.layout, `${n}.W_hh`), bhh = entry(this.layout, `${n}.b_hh`);
+        const cache = a.cache[l]![d]!;
+        // Backpropagation through time, last step first.
+        const sched = stepSchedule(b, d === 1);
+        for (let s = sched.length - 1; s >= 0; s--) {
+          const tgt = sched[s]!, cur = sched[s + 1];
+          be.run(cell.bwd, { w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
+            { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: D, col_ext: d * H, off_w: whh.offset });
+        }
+        // Weight gradients of all steps at once.
+        this.gemm({ a: cache, b: a.dg, c: this.grads, bias: this.params },
+          { m: H, n: G, k: b.rows, off_a: cell.hprevCol * H, lda: cell.cache * H, off_b: cell.dghCol * H, ldb: DG, off_c: whh.offset, ldc: G }, { TRANS_A: 1 });
+        be.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: cell.dghCol * H, lda: DG, off_out: bhh.offset });
+        if (l === 0) {
+          be.run(embedGradK, { ints: a.ints, dg: a.dg, out: this.grads },
+            { vocab: cfg.vocabSize, width: G, off_start: this.off.csrStart, off_rows: this.off.csrRows, off_dg: 0, ld_dg: DG, off_out: wih.offset });
+        } else {
+          this.gemm({ a: a.y[l - 1]!, b: a.dg, c: this.grads, bias: this.params },
+            { m: D, n: G, k: b.rows, lda: D, ldb: DG, off_c: wih.offset, ldc: G }, { TRANS_A: 1 });
+          // Gradient w.r.t. the layer's input, summed over directions into the layer below's ext.
+          this.gemm({ a: a.dg, b: this.params, c: a.ext[l - 1]!, bias: this.params },
+            { m: b.rows, n: D, k: G, lda: DG, off_b: wih.offset, ldb: G, ldc: D }, { TRANS_B: 1, ACCUMULATE: 1 });
+        }
+        be.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: 0, lda: DG, off_out: bih.offset });
+      }
+    }
+  }
+
+  /** Logits of the last forward pass, rows in the batch's sorted order. */
+  async readLogits(b: PackedBatch): Promise<Float32Array> {
+    return (await this.be.read(this.act!.logits, 0, b.batch * this.cfg.numClasses)) as Float32Array;
+  }
+
+  /** Reads and resets the accumulated loss/accuracy counters. */
+  async takeStats(): Promise<{ lossSum: number; correct: number; count: number; gradNorm: number; nonFinite: number }> {
+    const s = await this.be.read(this.stats);
+    this.be.clear(this.stats);
+    return { lossSum: s[STATS.loss]!, correct: s[STATS.correct]!, count: s[STATS.count]!, gradNorm: s[STATS.gradNorm]!, nonFinite: s[STATS.nonFinite]! };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.freeActivations();
+    for (const b of [this.params, this.grads, this.stats]) this.be.destroy(b);
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  /** Offsets of the batch's integer sections inside `ints`. */
+  private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, total: 0 };
+
+  private gemm(bufs: { a: Buf; b: Buf; c: Buf; bias: Buf }, p: Partial<Record<string, number>>, t?: Record<string, number>): void {
+    const full = { off_a: 0, off_b: 0, off_c: 0, off_bias: 0, has_bias: 0, ...p } as Record<string, number>;
+    this.be.run(gemmK, bufs, full, t);
+  }
+
+  private ensureCapacity(b: PackedBatch): void {
+    const cap = this.act!.cap;
+    if (b.batch <= cap.batch && b.rows <= cap.rows) return;
+    this.freeActivations();
+    this.allocate({ batch: Math.max(cap.batch, b.batch), rows: Math.max(cap.rows, b.rows) });
+  }
+
+  private allocate(cap: Capacity): void {
+    const { cfg, cell, be } = this;
+    const H = cfg.hidden, D = outWidth(cfg), V = cfg.vocabSize, C = cfg.numClasses;
+    const N = cap.rows, B = cap.batch;
+    this.off = { tokens: 0, csrStart: N, csrRows: N + V + 1, labels: 2 * N + V + 1, last: 2 * N + V + 1 + B, total: 2 * N + V + 1 + 2 * B };
+    this.act = {
+      cap,
+      ints: be.create('batch-ints', this.off.total, 'u32'),
+      y: Array.from({ length: cfg.layers }, (_, l) => be.create(`y${l}`, N * D)),
+      ext: Array.from({ length: cfg.layers }, (_, l) => be.create(`ext${l}`, N * D)),
+      cache: Array.from({ length: cfg.layers }, (_, l) => Array.from({ length: dirsOf(cfg) }, (_, d) => be.create(`cache-${layerName(l, d)}`, N * cell.cache * H))),
+      xg: be.create('xg', N * cell.gates * H),
+      dg: be.create('dg', N * cell.dg * H),
+      dstate: be.create('dstate', N * cell.dstate * H),
+      feat: be.create('feat', B * D),
+      dfeat: be.create('dfeat', B * D),
+      logits: be.create('logits', B * C),
+      dlogits: be.create('dlogits', B * C),
+    };
+  }
+
+  private freeActivations(): void {
+    const a = this.act;
+    if (!a) return;
+    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.feat, a.dfeat, a.logits, a.dlogits]) this.be.destroy(b);
+    this.act = null;
+  }
+
+  private upload(b: PackedBatch): void {
+    const ints = new Uint32Array(this.off.total);
+    ints.set(b.tokens, this.off.tokens);
+    ints.set(b.csrStart, this.off.csrStart);
+    ints.set(b.csrRows, this.off.csrRows);
+    ints.set(b.labels, this.off.labels);
+    ints.set(b.last, this.off.last);
+    this.be.write(this.act!.ints, ints);
+  }
+}

@@ -1,0 +1,172 @@
+// Every kernel against its CPU twin: fresh random inputs (seed printed on failure), outputs poisoned with
+// NaN, several shapes (sizes not multiples of the workgroup, length 1, length 20, mixed lengths) and
+// several tunable settings.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/core/rng.js';
+import * as K from '../src/kernels.js';
+import { stepSchedule } from '../src/model/packing.js';
+import { nanArray, randomArray, testSeed, type Tolerance } from './helpers/compare.js';
+import { randomBatch } from './helpers/batches.js';
+import { withDevice } from './helpers/device.js';
+import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
+import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
+import type { GpuBackend } from '../src/gpu/backend.js';
+
+const seed = testSeed();
+const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
+
+async function check(be: GpuBackend, k: KernelDef, init: Inputs, p: Params, t?: Tunables, tol = TOL): Promise<void> {
+  const problem = await compareKernel(be, k, init, p, tol, t);
+  expect(problem, `seed ${seed}`).toBeNull();
+}
+
+describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
+  it('gemm: transposes, bias, accumulation, strides and offsets, odd shapes', async () => {
+    const rng = new Rng(seed);
+    await withDevice(async (be) => {
+      const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [67, 130, 29], [33, 384, 128], [300, 18, 256]];
+      const tiles: Tunables[] = [{}, { TM: 1, TN: 1, WG_X: 8, WG_Y: 8 }, { TM: 8, TN: 2, WG_X: 32, WG_Y: 2 }];
+      let i = 0;
+      for (const [m, n, k] of shapes) {
+        for (const ta of [0, 1]) for (const tb of [0, 1]) {
+          const acc = rng.int(2), bias = rng.int(2);
+          const lda = (ta ? m : k) + rng.int(3), ldb = (tb ? k : n) + rng.int(3), ldc = n + rng.int(3);
+          const offA = rng.int(5), offB = rng.int(5), offC = rng.int(5), offBias = rng.int(5);
+          const init = {
+            a: randomArray(rng, offA + (ta ? k : m) * lda),
+            b: randomArray(rng, offB + (tb ? n : k) * ldb),
+            bias: randomArray(rng, offBias + n),
+            c: acc ? randomArray(rng, offC + m * ldc) : nanArray(offC + m * ldc),
+          };
+          const p = { m, n, k, off_a: offA, lda, off_b: offB, ldb, off_c: offC, ldc, off_bias: offBias, has_bias: bias };
+          await check(be, K.gemmK, init, p, { ...tiles[i++ % tiles.length], TRANS_A: ta, TRANS_B: tb, ACCUMULATE: acc });
+        }
+      }
+    });
+  });
+
+  it('embed_gather, embed_grad and colsum', async () => {
+    const rng = new Rng(seed + 1);
+    await withDevice(async (be) => {
+      for (const [batch, len, width] of [[1, 1, 1], [5, 7, 39], [67, 20, 384]] as const) {
+        const V = 58;
+        const b = randomBatch(rng, batch, len, V);
+        const ints = new Uint32Array(3 + b.rows + V + 1 + b.rows);
+        ints.set(b.tokens, 3);
+        ints.set(b.csrStart, 3 + b.rows);
+        ints.set(b.csrRows, 3 + b.rows + V + 1);
+        const ld = width + 2;
+        await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) },
+          { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld });
+        const dg = randomArray(rng, 2 + b.rows * ld);
+        await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) },
+          { vocab: V, width, off_start: 3 + b.rows, off_rows: 3 + b.rows + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 });
+        await check(be, K.colsumK, { a: dg, out: nanArray(width + 3) }, { rows: b.rows, width, off_a: 2, lda: ld, off_out: 3 }, { WG: width > 64 ? 64 : 32 });
+      }
+    });
+  });
+
+  for (const cell of ['rnn', 'gru'] as const) {
+    it(`${cell} step forward and backward, both directions, every step of mixed-length batches`, async () => {
+      const rng = new Rng(seed + (cell === 'gru' ? 3 : 2));
+      const G = cell === 'gru' ? 3 : 1;
+      const S = cell === 'gru' ? 5 : 1; // cache width in units of H
+      const DG = cell === 'gru' ? 6 : 1; // dg width in units of H
+      const fwd = cell === 'gru' ? K.gruStepFwdK : K.rnnStepFwdK;
+      const bwd = cell === 'gru' ? K.gruStepBwdK : K.rnnStepBwdK;
+      await withDevice(async (be) => {
+        const cases: [number, number, number, Tunables][] = [
+          [1, 1, 1, {}], [5, 7, 13, { RB: 1 }], [67, 20, 64, {}], [9, 20, 130, { RB: 8, WG: 32 }], [3, 4, 256, { WG: 128 }],
+        ];
+        for (const [batch, len, H, tun] of cases) {
+          const b = randomBatch(rng, batch, len, 58);
+          for (const dirs of [1, 2]) {
+            const ld = dirs * H;
+            const col = dirs === 2 ? H : 0; // test the second direction's columns when there are two
+            const reverse = dirs === 2;
+            const sched = stepSchedule(b, reverse);
+            const offW = 3, offB = offW + H * G * H;
+            const w = randomArray(rng, offB + G * H + 2, 0.5);
+            // Forward: a few steps including the first (no previous state) and the last.
+            for (const s of new Set([0, sched.length - 1, Math.floor(sched.length / 2)])) {
+              const st = sched[s]!;
+              const y = randomArray(rng, b.rows * ld);
+              for (let r = 0; r < st.n; r++) for (let j = 0; j < H; j++) y[(st.off + r) * ld + col + j] = NaN;
+              await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) },
+                { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB }, tun);
+            }
+            // Backward: the first backward step (nothing after it) and a later one.
+            for (const s of new Set([sched.length - 1, 0, Math.floor(sched.length / 2)])) {
+              const tgt = sched[s]!;
+              const cur = s + 1 < sched.length ? sched[s + 1]! : null;
+              const cache = randomArray(rng, b.rows * S * H);
+              for (let i = 0; i < cache.length; i++) cache[i] = Math.abs(cache[i]!); // gates in [0, 1)
+              const dg = nanArray(b.rows * DG * H);
+              const dh = nanArray(b.rows * H);
+              if (cur) {
+                for (let r = 0; r < cur.n; r++) {
+                  for (let j = 0; j < DG * H; j++) dg[(cur.off + r) * DG * H + j] = rng.uniform(-1, 1);
+                  for (let j = 0; j < H; j++) dh[(cur.off + r) * H + j] = rng.uniform(-1, 1);
+                }
+              }
+              const p = { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: ld, col_ext: col, off_w: offW };
+              const ext = randomArray(rng, b.rows * ld);
+              const init: Inputs = cell === 'gru' ? { w, cache, ext, dh, dg } : { w, y: randomArray(rng, b.rows * ld), ext, dg };
+              await check(be, bwd, init, p, tun);
+            }
+          }
+        }
+      });
+    });
+  }
+
+  it('final_gather, final_scatter and softmax_ce', async () => {
+    const rng = new Rng(seed + 4);
+    await withDevice(async (be) => {
+      for (const [batch, len, H, C] of [[1, 1, 1, 2], [7, 9, 13, 18], [300, 20, 70, 18]] as const) {
+        const b = randomBatch(rng, batch, len, 58, C);
+        const ints = new Uint32Array(2 + 2 * batch);
+        ints.set(b.last, 2);
+        ints.set(b.labels, 2 + batch);
+        for (const dirs of [1, 2]) {
+          const p = { batch, h: H, dirs, ld_y: dirs * H, off_last: 2 };
+          await check(be, K.finalGatherK, { ints, y: randomArray(rng, b.rows * dirs * H), feat: nanArray(batch * dirs * H) }, p);
+          await check(be, K.finalScatterK, { ints, dfeat: randomArray(rng, batch * dirs * H), ext: randomArray(rng, b.rows * dirs * H) }, p);
+        }
+        for (const write_grad of [0, 1]) {
+          await check(be, K.softmaxCeK, { ints, logits: randomArray(rng, batch * C, 5), dlogits: nanArray(batch * C), stats: randomArray(rng, 4) },
+            { batch, classes: C, off_labels: 2 + batch, scale: 1 / batch, write_grad }, undefined, { abs: 1e-4, rel: 1e-5 });
+        }
+      }
+    });
+  });
+
+  it('gradient norm, clipping (including a NaN gradient), Adam and SGD', async () => {
+    const rng = new Rng(seed + 5);
+    await withDevice(async (be) => {
+      for (const n of [1, 1000, 100_003]) {
+        const g = randomArray(rng, n);
+        const parts = Math.ceil(n / (256 * 16));
+        await check(be, K.gradSumsqK, { g, partial: nanArray(parts + 1) }, { n }, undefined, { abs: 1e-4, rel: 1e-5 });
+        await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / 64) + 1) }, { n }, { WG: 64, ITEMS: 1 }, { abs: 1e-4, rel: 1e-5 });
+        const partial = randomArray(rng, parts).map(Math.abs);
+        for (const max_norm of [0, 0.5, 1e9]) {
+          await check(be, K.gradClipK, { partial, stats: randomArray(rng, 8) }, { parts, max_norm }, undefined, { abs: 1e-6, rel: 1e-5 });
+        }
+        const withNan = partial.slice();
+        withNan[parts - 1] = NaN;
+        await check(be, K.gradClipK, { partial: withNan, stats: randomArray(rng, 8) }, { parts, max_norm: 1 });
+        for (const scale of [0.7, 0]) {
+          const stats = new Float32Array(8);
+          stats[4] = scale;
+          const v = randomArray(rng, n).map(Math.abs);
+          await check(be, K.adamK, { param: randomArray(rng, n), grad: g, m: randomArray(rng, n), v, stats },
+            { n, step_size: 0.002 / (1 - 0.9 ** 3), bc2_sqrt: Math.sqrt(1 - 0.999 ** 3), beta1: 0.9, beta2: 0.999, eps: 1e-8 }, undefined, { abs: 1e-6, rel: 1e-5 });
+          for (const momentum of [0, 0.9]) {
+            await check(be, K.sgdK, { param: randomArray(rng, n), grad: g, buf: randomArray(rng, n), stats }, { n, lr: 0.1, momentum }, undefined, { abs: 1e-6, rel: 1e-5 });
+          }
+        }
+      }
+    });
+  });
+});
