@@ -1,15 +1,20 @@
 // The kernel registry: each entry pairs one WGSL file with its CPU twin and its dispatch geometry.
 // Bindings, params and tunables are read from the WGSL text itself (core/kernel.ts).
 import { ceilDiv, type KernelDef } from './core/kernel.js';
+import { attentionBwd, attentionFwd } from './cpu/kernels/attention.js';
 import { colsum } from './cpu/kernels/colsum.js';
 import { embedGather } from './cpu/kernels/embed_gather.js';
 import { embedGrad } from './cpu/kernels/embed_grad.js';
 import { gemm } from './cpu/kernels/gemm.js';
 import { gruStepBwd, gruStepFwd } from './cpu/kernels/gru_step.js';
 import { finalGather, finalScatter, softmaxCe } from './cpu/kernels/head.js';
+import { lstmStepBwd, lstmStepFwd } from './cpu/kernels/lstm_step.js';
 import { adam, gradClip, gradSumsq, sgd } from './cpu/kernels/optim.js';
 import { rnnStepBwd, rnnStepFwd } from './cpu/kernels/rnn_step.js';
+import { gruSeqBwd, gruSeqFwd, lstmSeqBwd, lstmSeqFwd, rnnSeqBwd, rnnSeqFwd } from './cpu/kernels/seq.js';
 import adamWgsl from '../shaders/adam.wgsl';
+import attentionBwdWgsl from '../shaders/attention_bwd.wgsl';
+import attentionFwdWgsl from '../shaders/attention_fwd.wgsl';
 import colsumWgsl from '../shaders/colsum.wgsl';
 import embedGatherWgsl from '../shaders/embed_gather.wgsl';
 import embedGradWgsl from '../shaders/embed_grad.wgsl';
@@ -18,8 +23,16 @@ import finalScatterWgsl from '../shaders/final_scatter.wgsl';
 import gemmWgsl from '../shaders/gemm.wgsl';
 import gradClipWgsl from '../shaders/grad_clip.wgsl';
 import gradSumsqWgsl from '../shaders/grad_sumsq.wgsl';
+import gruSeqBwdWgsl from '../shaders/gru_seq_bwd.wgsl';
+import gruSeqFwdWgsl from '../shaders/gru_seq_fwd.wgsl';
 import gruStepBwdWgsl from '../shaders/gru_step_bwd.wgsl';
 import gruStepFwdWgsl from '../shaders/gru_step_fwd.wgsl';
+import lstmSeqBwdWgsl from '../shaders/lstm_seq_bwd.wgsl';
+import lstmSeqFwdWgsl from '../shaders/lstm_seq_fwd.wgsl';
+import lstmStepBwdWgsl from '../shaders/lstm_step_bwd.wgsl';
+import lstmStepFwdWgsl from '../shaders/lstm_step_fwd.wgsl';
+import rnnSeqBwdWgsl from '../shaders/rnn_seq_bwd.wgsl';
+import rnnSeqFwdWgsl from '../shaders/rnn_seq_fwd.wgsl';
 import rnnStepBwdWgsl from '../shaders/rnn_step_bwd.wgsl';
 import rnnStepFwdWgsl from '../shaders/rnn_step_fwd.wgsl';
 import sgdWgsl from '../shaders/sgd.wgsl';
@@ -79,9 +92,28 @@ export const gradClipK: KernelDef = { name: 'grad_clip', wgsl: gradClipWgsl, cpu
 export const adamK: KernelDef = { name: 'adam', wgsl: adamWgsl, cpu: adam, grid: (p, t) => [ceilDiv(p.n!, t.WG!)] };
 export const sgdK: KernelDef = { name: 'sgd', wgsl: sgdWgsl, cpu: sgd, grid: (p, t) => [ceilDiv(p.n!, t.WG!)] };
 
+export const lstmStepFwdK: KernelDef = { name: 'lstm_step_fwd', wgsl: lstmStepFwdWgsl, cpu: lstmStepFwd, grid: stepFwdGrid };
+export const lstmStepBwdK: KernelDef = { name: 'lstm_step_bwd', wgsl: lstmStepBwdWgsl, cpu: lstmStepBwd, grid: stepBwdGrid };
+
+// Whole recurrences in one dispatch: one workgroup per block of RB rows (blocks striding past the limit).
+const seqGrid = (p: Record<string, number>, t: Record<string, number>): [number] => [Math.min(ceilDiv(p.batch!, t.RB!), 65535)];
+export const rnnSeqFwdK: KernelDef = { name: 'rnn_seq_fwd', wgsl: rnnSeqFwdWgsl, cpu: rnnSeqFwd, grid: seqGrid };
+export const rnnSeqBwdK: KernelDef = { name: 'rnn_seq_bwd', wgsl: rnnSeqBwdWgsl, cpu: rnnSeqBwd, grid: seqGrid };
+export const gruSeqFwdK: KernelDef = { name: 'gru_seq_fwd', wgsl: gruSeqFwdWgsl, cpu: gruSeqFwd, grid: seqGrid };
+export const gruSeqBwdK: KernelDef = { name: 'gru_seq_bwd', wgsl: gruSeqBwdWgsl, cpu: gruSeqBwd, grid: seqGrid };
+export const lstmSeqFwdK: KernelDef = { name: 'lstm_seq_fwd', wgsl: lstmSeqFwdWgsl, cpu: lstmSeqFwd, grid: seqGrid };
+export const lstmSeqBwdK: KernelDef = { name: 'lstm_seq_bwd', wgsl: lstmSeqBwdWgsl, cpu: lstmSeqBwd, grid: seqGrid };
+
+// One workgroup per batch row (rows striding past the dispatch limit).
+const rowGrid = (p: Record<string, number>): [number] => [Math.min(p.batch!, 65535)];
+export const attentionFwdK: KernelDef = { name: 'attention_fwd', wgsl: attentionFwdWgsl, cpu: attentionFwd, grid: rowGrid };
+export const attentionBwdK: KernelDef = { name: 'attention_bwd', wgsl: attentionBwdWgsl, cpu: attentionBwd, grid: rowGrid };
+
 export const ALL_KERNELS: KernelDef[] = [
   embedGatherK, gemmK, colsumK, embedGradK,
   rnnStepFwdK, rnnStepBwdK, gruStepFwdK, gruStepBwdK,
   finalGatherK, finalScatterK, softmaxCeK,
   gradSumsqK, gradClipK, adamK, sgdK,
+  lstmStepFwdK, lstmStepBwdK, attentionFwdK, attentionBwdK,
+  rnnSeqFwdK, rnnSeqBwdK, gruSeqFwdK, gruSeqBwdK, lstmSeqFwdK, lstmSeqBwdK,
 ];

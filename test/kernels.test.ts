@@ -134,8 +134,11 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           await check(be, K.finalScatterK, { ints, dfeat: randomArray(rng, batch * dirs * H), ext: randomArray(rng, b.rows * dirs * H) }, p);
         }
         for (const write_grad of [0, 1]) {
-          await check(be, K.softmaxCeK, { ints, logits: randomArray(rng, batch * C, 5), dlogits: nanArray(batch * C), stats: randomArray(rng, 4) },
-            { batch, classes: C, off_labels: 2 + batch, scale: 1 / batch, write_grad }, undefined, { abs: 1e-4, rel: 1e-5 });
+          const classW = randomArray(rng, C).map((x) => 0.1 + Math.abs(x));
+          let wsum = 0;
+          for (const l of b.labels) wsum += classW[l]!;
+          await check(be, K.softmaxCeK, { ints, logits: randomArray(rng, batch * C, 5), dlogits: nanArray(batch * C), class_w: classW, stats: randomArray(rng, 4) },
+            { batch, classes: C, off_labels: 2 + batch, scale: 1 / wsum, write_grad }, undefined, { abs: 1e-4, rel: 1e-5 });
         }
       }
     });

@@ -9,7 +9,9 @@ import { Network } from '../src/model/network.js';
 import { Optimizer } from '../src/model/optimizer.js';
 import { packBatch, type PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
+import { softmaxCe } from '../src/cpu/kernels/head.js';
 import { expectClose, testSeed } from './helpers/compare.js';
+import { expectAdamClose } from './helpers/model.js';
 import { withDevice } from './helpers/device.js';
 
 const seed = testSeed();
@@ -72,6 +74,33 @@ describe(`model (TEST_SEED=${seed})`, () => {
     });
   }
 
+  it('class-weighted softmax cross-entropy: the twin\'s gradient matches float64 finite differences', () => {
+    const rng = new Rng(seed + 9);
+    const B = 5, C = 4;
+    const logits = Float64Array.from({ length: B * C }, () => rng.uniform(-3, 3));
+    const labels = Uint32Array.from({ length: B }, () => rng.int(C));
+    const w = Float64Array.from({ length: C }, () => rng.uniform(0.2, 3));
+    const wsum = Array.from(labels).reduce((a, l) => a + w[l]!, 0);
+    const objective = (x: Float64Array) => {
+      let o = 0;
+      for (let b = 0; b < B; b++) {
+        const row = Array.from(x.subarray(b * C, b * C + C));
+        const m = Math.max(...row);
+        const lse = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+        o += w[labels[b]!]! * (lse - row[labels[b]!]!);
+      }
+      return o / wsum;
+    };
+    const dlogits = new Float64Array(B * C);
+    softmaxCe({ ints: labels, logits, dlogits, class_w: w, stats: new Float64Array(4) }, { batch: B, classes: C, off_labels: 0, scale: 1 / wsum, write_grad: 1 });
+    for (let i = 0; i < B * C; i++) {
+      const up = logits.slice(), down = logits.slice();
+      up[i]! += 1e-6;
+      down[i]! -= 1e-6;
+      expect(dlogits[i]!).toBeCloseTo((objective(up) - objective(down)) / 2e-6, 7);
+    }
+  });
+
   async function trainSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd'): Promise<{ params: Float32Array; losses: number[] }> {
     const net = new Network(be, cfg, { batch: 64, rows: 64 * 20 });
     net.setParams(initParams(net.layout, 7));
@@ -102,7 +131,9 @@ describe(`model (TEST_SEED=${seed})`, () => {
       const cpu = await trainSteps(new CpuBackend(), cfg, batches, 'adam');
       const gpu = await withDevice((be) => trainSteps(be, cfg, batches, 'adam'));
       expectClose('losses', gpu.losses, cpu.losses, { abs: 1e-5, rel: 1e-5 });
-      expectClose('parameters after 3 Adam steps', gpu.params, cpu.params, { abs: 1e-6, rel: 1e-4 });
+      // Adam divides each gradient by its own running size, so a weight whose true gradient is ~0 moves by
+      // ±lr·g/(|g|+eps) with g at rounding level: a handful of such weights may differ (bounded by lr/2).
+      expectAdamClose('parameters after 3 Adam steps', gpu.params, cpu.params, { abs: 1e-6, rel: 1e-4 }, 0.002);
     });
   }
 

@@ -9,6 +9,7 @@
 import type { Backend, Buf, ElementType } from '../core/backend.js';
 import { kernelInfo, pipelineKey, resolveTunables, specialize, type KernelDef, type KernelInfo, type Params, type Tunables } from '../core/kernel.js';
 import prelude from '../../shaders/prelude.wgsl';
+import type { AdapterSummary } from './device.js';
 import { GpuError, LimitError } from './errors.js';
 
 const SLOT_BYTES = 256;
@@ -35,11 +36,15 @@ interface PipelineEntry {
 export interface GpuBackendOptions {
   /** Describes the adapter, for logs and the bench. */
   description?: string;
+  /** What the adapter is (e.g. whether it is software), for choices such as the recurrence strategy. */
+  adapter?: AdapterSummary;
 }
 
 export class GpuBackend implements Backend {
   readonly kind = 'gpu' as const;
   readonly description: string;
+  /** The adapter's summary when the caller gave it. */
+  readonly adapter?: AdapterSummary;
   private nextId = 1;
   private live = new Set<GpuBuf>();
   private pipelines = new Map<string, PipelineEntry>();
@@ -67,6 +72,7 @@ export class GpuBackend implements Backend {
     opts: GpuBackendOptions = {},
   ) {
     this.description = opts.description ?? 'WebGPU device';
+    if (opts.adapter) this.adapter = opts.adapter;
     const slot = Math.max(SLOT_BYTES, device.limits.minUniformBufferOffsetAlignment);
     if (slot !== SLOT_BYTES) throw new LimitError(`this adapter needs uniform offsets aligned to ${slot} bytes; webgpu-rnn supports 256`);
     this.layout1 = device.createBindGroupLayout({
@@ -139,27 +145,34 @@ export class GpuBackend implements Backend {
   // ---- kernels ----------------------------------------------------------------------------------
 
   run(k: KernelDef, bufs: Record<string, Buf>, p: Params, t?: Tunables): void {
-    const entry = this.pipeline(k, resolveTunables(k, t));
-    const [x, y = 1, z = 1] = k.grid(p, entry.tunables);
-    if (x === 0 || y === 0 || z === 0) return; // nothing to do (e.g. no active rows)
-    const maxG = this.device.limits.maxComputeWorkgroupsPerDimension;
-    if (x > maxG || y > maxG || z > maxG) {
-      throw new LimitError(`kernel ${k.name}: ${x}x${y}x${z} workgroups exceed this adapter's ${maxG} per dimension; use a smaller batch`);
-    }
-    if (this.slots === this.capacity) {
-      // More dispatches in one step than the arena holds: send what we have and grow.
-      this.submit();
-      this.growArena(this.capacity * 2);
-    }
-    const slot = this.slots++;
-    this.packParams(k, entry.info, p, slot);
-    const group = this.bindGroup(k, entry, bufs);
+    const d = this.prepare(k, bufs, p, t);
+    if (!d) return; // nothing to do (e.g. no active rows)
     const pass = this.beginPass();
-    pass.setPipeline(entry.pipeline);
-    pass.setBindGroup(0, group);
-    pass.setBindGroup(1, this.arenaGroup, [slot * SLOT_BYTES]);
-    pass.dispatchWorkgroups(x, y, z);
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.group);
+    pass.setBindGroup(1, this.arenaGroup, [d.slot * SLOT_BYTES]);
+    pass.dispatchWorkgroups(...d.grid);
     this.nDispatch++;
+  }
+
+  /**
+   * Profiling hook (used by the bench, never by training): records `reps` back-to-back dispatches of one
+   * kernel with the same buffers and params in a compute pass of their own, optionally bracketed by
+   * timestamp writes, so that (end - begin) / reps is the device time of one dispatch including its
+   * fixed cost. Returns false (and records nothing) when the grid is empty.
+   */
+  runRepeated(k: KernelDef, bufs: Record<string, Buf>, p: Params, t: Tunables | undefined, reps: number, timestampWrites?: GPUComputePassTimestampWrites): boolean {
+    const d = this.prepare(k, bufs, p, t);
+    if (!d) return false;
+    this.endPass();
+    const pass = this.enc().beginComputePass({ label: `repeat:${k.name}`, ...(timestampWrites ? { timestampWrites } : {}) });
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.group);
+    pass.setBindGroup(1, this.arenaGroup, [d.slot * SLOT_BYTES]);
+    for (let i = 0; i < reps; i++) pass.dispatchWorkgroups(...d.grid);
+    pass.end();
+    this.nDispatch += reps;
+    return true;
   }
 
   submit(): void {
@@ -215,6 +228,26 @@ export class GpuBackend implements Backend {
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  /** Pipeline, grid, params slot and bind group of one dispatch; null when the grid is empty. */
+  private prepare(k: KernelDef, bufs: Record<string, Buf>, p: Params, t?: Tunables): { pipeline: GPUComputePipeline; grid: [number, number, number]; slot: number; group: GPUBindGroup } | null {
+    const entry = this.pipeline(k, resolveTunables(k, t));
+    const [x, y = 1, z = 1] = k.grid(p, entry.tunables);
+    if (x === 0 || y === 0 || z === 0) return null;
+    const maxG = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (x > maxG || y > maxG || z > maxG) {
+      throw new LimitError(`kernel ${k.name}: ${x}x${y}x${z} workgroups exceed this adapter's ${maxG} per dimension; use a smaller batch`);
+    }
+    if (this.slots === this.capacity) {
+      // More dispatches in one step than the arena holds: send what we have and grow.
+      this.submit();
+      this.growArena(this.capacity * 2);
+    }
+    const slot = this.slots++;
+    this.packParams(k, entry.info, p, slot);
+    const group = this.bindGroup(k, entry, bufs);
+    return { pipeline: entry.pipeline, grid: [x, y, z], slot, group };
+  }
 
   /** The compiled pipeline for a kernel with these constants (compiled once, then cached). */
   pipeline(k: KernelDef, t: Tunables): PipelineEntry {

@@ -5,11 +5,17 @@
 //   cache[l][d] [N, S*H]   what the forward step saved for the backward step
 //   xg        [N, G*H]     input projection of the layer being run (scratch)
 //   dg        [N, DG*H]    gate gradients of the layer being differentiated (scratch)
-//   dstate    [N, H]       state gradient carried through time (scratch)
+//   dstate    [N, DS*H]    state gradient carried through time (scratch; DS = CellSpec.dstate: dh, and dc for LSTM)
+//   att/datt  [N]          attention weight and score gradient of each packed row (attention only)
 //   feat/dfeat [B, D], logits/dlogits [B, C], stats [8]: loss sum, correct, count, |g|, clip scale, #non-finite
+// feat is the top layer's final states (final_gather) or, with attention, the attention-weighted sum of its
+// outputs over each row's positions (attention_fwd).
+// Recurrences run one of two ways (the same results; see NetworkOptions.recurrence): 'step', one dispatch
+// per position (<cell>_step_*), or 'sequence', one dispatch per layer and direction (<cell>_seq_*).
 import type { Backend, Buf } from '../core/backend.js';
-import { colsumK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
-import { cellSpec, type CellSpec } from './cells.js';
+import type { Tunables } from '../core/kernel.js';
+import { attentionBwdK, attentionFwdK, colsumK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
+import { cellSpec, seqTunables, type CellSpec } from './cells.js';
 import { dirsOf, outWidth, validateConfig, type ModelConfig } from './config.js';
 import { stepSchedule, type PackedBatch } from './packing.js';
 import { entry, layerName, paramLayout, type ParamLayout } from './params.js';
@@ -19,6 +25,22 @@ export interface Capacity {
   batch: number;
   /** Most packed rows (sum of lengths) in a batch. */
   rows: number;
+}
+
+/**
+ * How a layer's recurrence is dispatched. 'step': one dispatch per position (a workgroup covers a block of
+ * units for a block of rows, so positions synchronize through separate dispatches); best where dispatches
+ * are cheap relative to the work, e.g. software adapters. 'sequence': the whole schedule in one dispatch
+ * (a workgroup per block of rows walks all positions); best on real GPUs at small batch, where ~T dispatches
+ * and their launch gaps dominate. Both compute the same values in the same buffers.
+ */
+export type Recurrence = 'step' | 'sequence';
+
+export interface NetworkOptions {
+  /** Recurrence strategy for every layer and direction, forward and backward (default 'step'). */
+  recurrence?: Recurrence;
+  /** Overrides of the sequence kernels' tunables (WG, RB, HS forward / DS backward); see cells.ts seqTunables. */
+  seqTunables?: { fwd?: Tunables; bwd?: Tunables };
 }
 
 export const STATS = { loss: 0, correct: 1, count: 2, gradNorm: 3, clipScale: 4, nonFinite: 5, size: 8 } as const;
@@ -32,6 +54,9 @@ interface Activations {
   xg: Buf;
   dg: Buf;
   dstate: Buf;
+  /** Attention weights and score gradients, [N] each; null without attention. */
+  att: Buf | null;
+  datt: Buf | null;
   feat: Buf;
   dfeat: Buf;
   logits: Buf;
@@ -45,6 +70,13 @@ export class Network {
   readonly params: Buf;
   readonly grads: Buf;
   readonly stats: Buf;
+  /** Loss weight per class (all 1 unless setClassWeights), on the device and on the host. */
+  readonly classWeights: Buf;
+  private classW: Float32Array;
+  /** Recurrence strategy of the next forward/backward (may be changed between steps). */
+  recurrence: Recurrence;
+  /** Tunables of the sequence kernels for this model's hidden size. */
+  readonly seqTunables: { fwd: Tunables; bwd: Tunables };
   private act: Activations | null = null;
   private disposed = false;
 
@@ -52,18 +84,32 @@ export class Network {
     readonly be: Backend,
     cfg: ModelConfig,
     cap: Capacity,
+    opts: NetworkOptions = {},
   ) {
     this.cfg = validateConfig(cfg);
     this.cell = cellSpec(cfg.cell);
+    this.recurrence = opts.recurrence ?? 'step';
+    const seqT = seqTunables(this.cell, cfg.hidden);
+    this.seqTunables = { fwd: { ...seqT.fwd, ...opts.seqTunables?.fwd }, bwd: { ...seqT.bwd, ...opts.seqTunables?.bwd } };
     this.layout = paramLayout(cfg);
     this.params = be.create('params', this.layout.total);
     this.grads = be.create('grads', this.layout.total);
     this.stats = be.create('stats', STATS.size);
+    this.classWeights = be.create('class-weights', cfg.numClasses);
+    this.classW = new Float32Array(cfg.numClasses).fill(1);
+    be.write(this.classWeights, this.classW);
     this.allocate(cap);
   }
 
   get capacity(): Capacity {
     return this.act!.cap;
+  }
+
+  /** Weights of each class in the loss (e.g. inverse frequency, to balance rare languages). */
+  setClassWeights(w: Float32Array): void {
+    if (w.length !== this.cfg.numClasses || !w.every((x) => x >= 0 && Number.isFinite(x))) throw new Error('class weights: one non-negative weight per class');
+    this.classW = Float32Array.from(w);
+    this.be.write(this.classWeights, this.classW);
   }
 
   setParams(values: Float32Array): void {
@@ -94,20 +140,34 @@ export class Network {
             { m: b.rows, n: G, k: D, lda: D, off_b: wih.offset, ldb: G, ldc: G, off_bias: bih.offset, has_bias: 1 });
         }
         const whh = entry(this.layout, `${n}.W_hh`), bhh = entry(this.layout, `${n}.b_hh`);
-        for (const st of stepSchedule(b, d === 1)) {
-          be.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
-            { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset });
+        if (this.recurrence === 'sequence') {
+          be.run(cell.seqFwd, { ints: a.ints, xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
+            { h: H, steps: b.steps, reverse: d, batch: b.batch, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset,
+              off_offsets: this.off.offsets, off_lengths: this.off.lengths }, this.seqTunables.fwd);
+        } else {
+          for (const st of stepSchedule(b, d === 1)) {
+            be.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
+              { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset });
+          }
         }
       }
     }
     const top = a.y[cfg.layers - 1]!;
-    be.run(finalGatherK, { ints: a.ints, y: top, feat: a.feat }, { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+    if (cfg.attention) {
+      be.run(attentionFwdK, { ints: a.ints, w: this.params, y: top, alpha: a.att!, feat: a.feat },
+        { batch: b.batch, d: D, ld_y: D, off_offsets: this.off.offsets, off_lengths: this.off.lengths,
+          off_w: entry(this.layout, 'att.w').offset, off_b: entry(this.layout, 'att.b').offset });
+    } else {
+      be.run(finalGatherK, { ints: a.ints, y: top, feat: a.feat }, { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+    }
     const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
     const C = cfg.numClasses;
     this.gemm({ a: a.feat, b: this.params, c: a.logits, bias: this.params },
       { m: b.batch, n: C, k: D, lda: D, off_b: hw.offset, ldb: C, ldc: C, off_bias: hb.offset, has_bias: 1 });
-    be.run(softmaxCeK, { ints: a.ints, logits: a.logits, dlogits: a.dlogits, stats: this.stats },
-      { batch: b.batch, classes: C, off_labels: this.off.labels, scale: 1 / b.batch, write_grad: train ? 1 : 0 });
+    let wsum = 0;
+    for (const l of b.labels) wsum += this.classW[l]!;
+    be.run(softmaxCeK, { ints: a.ints, logits: a.logits, dlogits: a.dlogits, class_w: this.classWeights, stats: this.stats },
+      { batch: b.batch, classes: C, off_labels: this.off.labels, scale: wsum > 0 ? 1 / wsum : 0, write_grad: train ? 1 : 0 });
   }
 
   /** Records the backward pass for the batch of the last forward(train = true): fills `grads`. */
@@ -124,8 +184,22 @@ export class Network {
     be.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset });
     this.gemm({ a: a.dlogits, b: this.params, c: a.dfeat, bias: this.params },
       { m: b.batch, n: D, k: C, lda: C, off_b: hw.offset, ldb: C, ldc: D }, { TRANS_B: 1 });
-    be.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[cfg.layers - 1]! },
-      { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+    const top = cfg.layers - 1;
+    if (cfg.attention) {
+      const aw = entry(this.layout, 'att.w'), ab = entry(this.layout, 'att.b');
+      be.run(attentionBwdK, { ints: a.ints, w: this.params, y: a.y[top]!, alpha: a.att!, dfeat: a.dfeat, ext: a.ext[top]!, dscore: a.datt! },
+        { batch: b.batch, d: D, ld_y: D, off_offsets: this.off.offsets, off_lengths: this.off.lengths, off_w: aw.offset });
+      // d(att.w) = y^T de over all packed rows: a column vector, so no column tiling.
+      this.gemm({ a: a.y[top]!, b: a.datt!, c: this.grads, bias: this.params },
+        { m: D, n: 1, k: b.rows, lda: D, ldb: 1, off_c: aw.offset, ldc: 1 }, { TRANS_A: 1, WG_X: 1, WG_Y: 64, TN: 1 });
+      // d(att.b) = sum of de is exactly 0 (a score bias cancels in the softmax). Summing de would give only
+      // rounding noise, which Adam's per-parameter normalization would turn into steps of ±lr that differ
+      // between devices, so it is written as exactly 0: a column sum over no rows.
+      be.run(colsumK, { a: a.datt!, out: this.grads }, { rows: 0, width: 1, off_a: 0, lda: 1, off_out: ab.offset });
+    } else {
+      be.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[top]! },
+        { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+    }
 
     for (let l = cfg.layers - 1; l >= 0; l--) {
       for (let d = 0; d < dirsOf(cfg); d++) {
@@ -134,11 +208,17 @@ export class Network {
         const whh = entry(this.layout, `${n}.W_hh`), bhh = entry(this.layout, `${n}.b_hh`);
         const cache = a.cache[l]![d]!;
         // Backpropagation through time, last step first.
-        const sched = stepSchedule(b, d === 1);
-        for (let s = sched.length - 1; s >= 0; s--) {
-          const tgt = sched[s]!, cur = sched[s + 1];
-          be.run(cell.bwd, { w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
-            { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: D, col_ext: d * H, off_w: whh.offset });
+        if (this.recurrence === 'sequence') {
+          be.run(cell.seqBwd, { ints: a.ints, w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
+            { h: H, steps: b.steps, reverse: d, batch: b.batch, ld_ext: D, col_ext: d * H, off_w: whh.offset,
+              off_offsets: this.off.offsets, off_lengths: this.off.lengths }, this.seqTunables.bwd);
+        } else {
+          const sched = stepSchedule(b, d === 1);
+          for (let s = sched.length - 1; s >= 0; s--) {
+            const tgt = sched[s]!, cur = sched[s + 1];
+            be.run(cell.bwd, { w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
+              { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: D, col_ext: d * H, off_w: whh.offset });
+          }
         }
         // Weight gradients of all steps at once.
         this.gemm({ a: cache, b: a.dg, c: this.grads, bias: this.params },
@@ -164,6 +244,16 @@ export class Network {
     return (await this.be.read(this.act!.logits, 0, b.batch * this.cfg.numClasses)) as Float32Array;
   }
 
+  /**
+   * Attention weights of the last forward pass: per row in the batch's sorted order (as readLogits), its
+   * weights over positions 0..len-1 (they sum to 1; no position beyond a row's length has one).
+   */
+  async readAttention(b: PackedBatch): Promise<Float32Array[]> {
+    if (!this.act!.att) throw new Error('this model has no attention');
+    const att = (await this.be.read(this.act!.att, 0, b.rows)) as Float32Array;
+    return b.lengths.map((len, r) => Float32Array.from({ length: len }, (_, t) => att[b.offsets[t]! + r]!));
+  }
+
   /** Reads and resets the accumulated loss/accuracy counters. */
   async takeStats(): Promise<{ lossSum: number; correct: number; count: number; gradNorm: number; nonFinite: number }> {
     const s = await this.be.read(this.stats);
@@ -175,13 +265,13 @@ export class Network {
     if (this.disposed) return;
     this.disposed = true;
     this.freeActivations();
-    for (const b of [this.params, this.grads, this.stats]) this.be.destroy(b);
+    for (const b of [this.params, this.grads, this.stats, this.classWeights]) this.be.destroy(b);
   }
 
   // ---- internals --------------------------------------------------------------------------------
 
   /** Offsets of the batch's integer sections inside `ints`. */
-  private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, total: 0 };
+  private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, offsets: 0, lengths: 0, total: 0 };
 
   private gemm(bufs: { a: Buf; b: Buf; c: Buf; bias: Buf }, p: Partial<Record<string, number>>, t?: Record<string, number>): void {
     const full = { off_a: 0, off_b: 0, off_c: 0, off_bias: 0, has_bias: 0, ...p } as Record<string, number>;
@@ -199,7 +289,10 @@ export class Network {
     const { cfg, cell, be } = this;
     const H = cfg.hidden, D = outWidth(cfg), V = cfg.vocabSize, C = cfg.numClasses;
     const N = cap.rows, B = cap.batch;
-    this.off = { tokens: 0, csrStart: N, csrRows: N + V + 1, labels: 2 * N + V + 1, last: 2 * N + V + 1 + B, total: 2 * N + V + 1 + 2 * B };
+    // Sections of `ints`, sized by capacity: tokens [N], csrStart [V+1], csrRows [N], labels [B], last [B],
+    // offsets [steps+1] (steps <= N), lengths [B].
+    const offsets = 2 * N + V + 1 + 2 * B;
+    this.off = { tokens: 0, csrStart: N, csrRows: N + V + 1, labels: 2 * N + V + 1, last: 2 * N + V + 1 + B, offsets, lengths: offsets + N + 1, total: offsets + N + 1 + B };
     this.act = {
       cap,
       ints: be.create('batch-ints', this.off.total, 'u32'),
@@ -209,6 +302,8 @@ export class Network {
       xg: be.create('xg', N * cell.gates * H),
       dg: be.create('dg', N * cell.dg * H),
       dstate: be.create('dstate', N * cell.dstate * H),
+      att: cfg.attention ? be.create('att', N) : null,
+      datt: cfg.attention ? be.create('datt', N) : null,
       feat: be.create('feat', B * D),
       dfeat: be.create('dfeat', B * D),
       logits: be.create('logits', B * C),
@@ -219,7 +314,9 @@ export class Network {
   private freeActivations(): void {
     const a = this.act;
     if (!a) return;
-    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.feat, a.dfeat, a.logits, a.dlogits]) this.be.destroy(b);
+    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.att, a.datt, a.feat, a.dfeat, a.logits, a.dlogits]) {
+      if (b) this.be.destroy(b);
+    }
     this.act = null;
   }
 
@@ -230,6 +327,8 @@ export class Network {
     ints.set(b.csrRows, this.off.csrRows);
     ints.set(b.labels, this.off.labels);
     ints.set(b.last, this.off.last);
+    ints.set(b.offsets, this.off.offsets);
+    ints.set(b.lengths, this.off.lengths);
     this.be.write(this.act!.ints, ints);
   }
 }

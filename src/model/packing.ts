@@ -87,7 +87,7 @@ export interface StepInfo {
   nPrev: number;
 }
 
-export function stepSchedule(b: PackedBatch, reverse: boolean): StepInfo[] {
+export function stepSchedule(b: Pick<PackedBatch, 'steps' | 'offsets' | 'batchSizes'>, reverse: boolean): StepInfo[] {
   const out: StepInfo[] = [];
   for (let s = 0; s < b.steps; s++) {
     const pos = reverse ? b.steps - 1 - s : s;

@@ -25,7 +25,7 @@ export function finalScatter(b: Record<string, HostArray>, p: Params): void {
 
 export function softmaxCe(b: Record<string, HostArray>, p: Params): void {
   const ints = b.ints as Uint32Array, logits = b.logits as FloatArray;
-  const dlogits = b.dlogits as FloatArray, stats = b.stats as FloatArray;
+  const dlogits = b.dlogits as FloatArray, stats = b.stats as FloatArray, classW = b.class_w as FloatArray;
   const C = p.classes!;
   let loss = 0, correct = 0;
   for (let r = 0; r < p.batch!; r++) {
@@ -38,7 +38,8 @@ export function softmaxCe(b: Record<string, HostArray>, p: Params): void {
     loss += m + Math.log(s) - logits[o + label]!;
     if (arg === label) correct++;
     if (p.write_grad === 1) {
-      for (let c = 0; c < C; c++) dlogits[o + c] = (Math.exp(logits[o + c]! - m) / s - (c === label ? 1 : 0)) * p.scale!;
+      const g = classW[label]! * p.scale!;
+      for (let c = 0; c < C; c++) dlogits[o + c] = (Math.exp(logits[o + c]! - m) / s - (c === label ? 1 : 0)) * g;
     }
   }
   stats[0] += loss;

@@ -1,0 +1,336 @@
+// `node bench`: kernel, training-step and epoch benchmarks on this machine's WebGPU adapter.
+// Sections: the probe (roof), the kernel table, the training steps/epochs, optionally the TF.js peers.
+// Tables go to stdout, progress to stderr, everything to bench/results/<date>-<adapter>.json.
+// Benchmarks are measurements, never tests: nothing here asserts a time. See bench/README.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { GpuBackend } from '../src/gpu/backend.js';
+import { describeAdapter, type AdapterSummary } from '../src/gpu/device.js';
+import { DispatchTimer } from '../src/gpu/profiler.js';
+import { tuningFor } from '../src/gpu/tuning.js';
+import { ALL_KERNELS } from '../src/kernels.js';
+import { cellSpec, type CellSpec } from '../src/model/cells.js';
+import { CELL_TYPES, type CellType } from '../src/model/config.js';
+import type { Recurrence } from '../src/model/network.js';
+import { resolveRecurrence } from '../src/gpu/recurrence.js';
+import { requestNodeDevice } from '../src/node/device.js';
+import { kernelCases } from './cases.js';
+import { batchAt, loadBenchData, SHUFFLE_SEED, SPLIT, typicalRows, type BenchData } from './data.js';
+import { runKernelCase, type KernelRow } from './kernels.js';
+import { HELP, parseOptions, UsageError, type BenchOptions } from './options.js';
+import { runProbe, type ProbeResult } from './probe.js';
+import { attentionSupported, runStepConfig, type StepRow } from './steps.js';
+import { fmt, table } from './table.js';
+import { GRU_V2, gemmTileSubstitution, KERNEL_VARIANTS, type Substitution } from './variants.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..'); // dist/bench.js -> project root
+const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
+const out = (s = ''): void => void process.stdout.write(`${s}\n`);
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** 'mesa-llvmpipe', 'nvidia-hopper': vendor plus architecture, or the description's first word. */
+export function adapterSlug(s: AdapterSummary): string {
+  const generic = /^(|unknown|software)$/i.test(s.architecture);
+  const second = generic ? s.description.split(/[\s:(]/)[0]! : s.architecture;
+  const slug = `${s.vendor}-${second}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return slug || 'adapter';
+}
+
+function validate(o: BenchOptions): void {
+  const known = new Set([...ALL_KERNELS.map((k) => k.name)]);
+  for (const k of o.kernels) if (!known.has(k)) throw new UsageError(`unknown kernel '${k}' (known: ${[...known].join(', ')})`);
+  for (const c of o.cells) if (!(CELL_TYPES as readonly string[]).includes(c)) throw new UsageError(`unknown cell '${c}' (known: ${CELL_TYPES.join(', ')})`);
+}
+
+// ---- sections ---------------------------------------------------------------------------------------
+
+function printProbe(p: ProbeResult, s: AdapterSummary): void {
+  out('== Probe: our gemm (shaders/gemm.wgsl) over tiles WG_X x WG_Y invocations, TM x TN per invocation');
+  // The finalists at the largest size, then the best few of the first stage.
+  const sizes = [...new Set(p.tiles.map((r) => r.size))].sort((a, b) => b - a);
+  const bySpeed = (n: number) => {
+    // Best reading per tile (the finalists were measured twice at the first size).
+    const best = new Map<string, ProbeResult['tiles'][number]>();
+    for (const r of p.tiles.filter((r) => r.size === n)) {
+      const k = `${r.WG_X}/${r.WG_Y}/${r.TM}/${r.TN}`;
+      if (!best.has(k) || best.get(k)!.gflops < r.gflops) best.set(k, r);
+    }
+    return [...best.values()].sort((a, b) => b.gflops - a.gflops);
+  };
+  const shown = sizes.length > 1 ? [...bySpeed(sizes[0]!), ...bySpeed(sizes[sizes.length - 1]!).slice(0, 8)] : bySpeed(sizes[0]!).slice(0, 12);
+  out(table(
+    [{ header: 'n^3' }, { header: 'WG_X' }, { header: 'WG_Y' }, { header: 'TM' }, { header: 'TN' }, { header: 'ms', digits: 2 }, { header: 'GFLOP/s', digits: 2 }],
+    shown.map((r) => [r.size, r.WG_X, r.WG_Y, r.TM, r.TN, r.ms, r.gflops]),
+  ));
+  out(`(${p.tiles.length} measurements; all in the JSON)`);
+  const b = p.best;
+  out(`best tile: WG_X=${b.WG_X} WG_Y=${b.WG_Y} TM=${b.TM} TN=${b.TN} — ${Object.entries(p.bestBySize).map(([n, g]) => `${fmt(g, 2)} GFLOP/s at ${n}^3`).join(', ')}` +
+    ` (WGSL default 16x4/4x4: ${Object.entries(p.defaultBySize).map(([n, g]) => `${fmt(g, 2)} at ${n}^3`).join(', ')})`);
+  out(`roof (best gemm rate seen): ${fmt(p.roofGflops, 2)} GFLOP/s;  dispatch floor: ${fmt(p.dispatchFloorUs, 1)} µs;  stream (adam, ${p.streamElements} elements): ${fmt(p.streamGBps, 2)} GB/s`);
+  const known = tuningFor(s);
+  const same = known.gemm.WG_X === b.WG_X && known.gemm.WG_Y === b.WG_Y && known.gemm.TM === b.TM && known.gemm.TN === b.TN;
+  out(`src/gpu/tuning.ts for this adapter: ${JSON.stringify(known.gemm)} (${known.source})${same ? ' — matches the probe' : ' — differs from the probe; entry:'}`);
+  if (!same) {
+    const g = p.bestBySize['1024'] ?? p.roofGflops;
+    out(`  tuning entry: { vendor: /${s.vendor}/i, description: /${s.description.split(/[\s:]/)[0]}/i, tuning: { gemm: ${JSON.stringify(b).replace(/"/g, '')}, gemmGflops: ${fmt(g, 1)}, source: 'node bench probe' } }`);
+  }
+  out();
+}
+
+function printKernels(rows: KernelRow[]): void {
+  out(table(
+    [
+      { header: 'kernel', align: 'left' }, { header: 'variant', align: 'left' }, { header: 'shape', align: 'left' }, { header: 'dims', align: 'left' },
+      { header: 'gpu µs' }, { header: 'cpu µs' }, { header: 'speedup' }, { header: 'GFLOP/s', digits: 2 }, { header: 'GB/s', digits: 2 },
+      { header: '%roof', digits: 1 }, { header: '%bw', digits: 1 }, { header: 'check', align: 'left' },
+    ],
+    rows.map((r) => [r.kernel, r.variant, r.shape, r.dims, r.gpuUs, r.cpuUs, r.speedup, r.gflops, r.gbps, r.roofPct, r.bwPct, r.note ?? r.check ?? '']),
+  ));
+}
+
+function printSteps(rows: StepRow[]): void {
+  out(table(
+    [
+      { header: 'model', align: 'left' }, { header: 'shape', align: 'left' }, { header: 'params' }, { header: 'rows' },
+      { header: 'ms/batch', digits: 1 }, { header: 'names/s', digits: 0 }, { header: 'disp/batch', digits: 1 }, { header: 'subm/batch', digits: 2 },
+      { header: 'GFLOP/s', digits: 2 }, { header: '%roof', digits: 1 }, { header: 'Σkernels ms', digits: 1 },
+      { header: 'epoch s', digits: 1 }, { header: 'epoch names/s', digits: 0 }, { header: 'epoch ms/batch', digits: 1 },
+      { header: 'vs prod (paired)', digits: 2 },
+    ],
+    rows.map((r) => [
+      r.model, r.shape, r.params, Math.round(r.rows), r.step.msPerBatch, r.step.namesPerSec, r.step.dispatchesPerBatch, r.step.submitsPerBatch,
+      r.gflops, r.roofPct, r.breakdownMs, r.epoch?.seconds, r.epoch?.namesPerSec, r.epoch?.msPerBatch,
+      r.pairedSpeedup === null ? '' : `${fmt(r.pairedSpeedup, 2)}x`,
+    ]),
+  ));
+  out();
+  for (const sub of new Set(rows.map((r) => r.substitution).filter(Boolean))) out(`${rows.find((r) => r.substitution === sub)!.model.split('/')[1]}: ${sub}`);
+  out('Per-kernel share of one step (each dispatch of the step replayed alone; % of their sum):');
+  for (const r of rows) {
+    const parts = r.breakdown.map((b) => `${b.kernel} ${fmt(b.pct, 1)}% (${b.dispatches}x, ${fmt(b.ms, 2)} ms)`);
+    out(`  ${r.model} ${r.shape}: ${parts.join('; ')}`);
+  }
+}
+
+/**
+ * INTEGRATION POINT for the TF.js peer comparison (`--peers`): bench/peers/index.ts (owned by the peers
+ * work) exports runPeers(opts). It is bundled at run time with the project's esbuild (a dev dependency)
+ * into node_modules/.cache and imported from there, so dist/bench.js neither carries the peers' code nor
+ * needs it to build; when the file or esbuild is missing, --peers prints a note and the bench goes on.
+ */
+async function runPeersIfPresent(opts: BenchOptions, data: BenchData): Promise<unknown> {
+  const src = resolve(ROOT, 'bench/peers/index.ts');
+  if (!existsSync(src)) return { skipped: 'bench/peers/index.ts is not present' };
+  let mod: { runPeers?: (o: Record<string, unknown>) => Promise<unknown> };
+  try {
+    const esbuild = createRequire(resolve(ROOT, 'package.json'))('esbuild') as typeof import('esbuild');
+    const outfile = resolve(ROOT, 'node_modules/.cache/webgpu-rnn-bench/peers.mjs');
+    await esbuild.build({
+      entryPoints: [src], outfile, bundle: true, platform: 'node', format: 'esm', target: 'es2022',
+      external: ['webgpu', 'esbuild'], loader: { '.wgsl': 'text' }, logLevel: 'error',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    const url = pathToFileURL(outfile).href;
+    mod = await import(url);
+  } catch (e) {
+    return { skipped: `bench/peers/index.ts could not be loaded: ${(e as Error).message}` };
+  }
+  if (typeof mod.runPeers !== 'function') return { skipped: 'bench/peers/index.ts exports no runPeers' };
+  return await mod.runPeers({ quick: opts.quick, data: { source: data.source }, root: ROOT, log });
+}
+
+/** The peers' rows, if runPeers returned the documented PeerResult[]. */
+function printPeers(result: unknown): void {
+  if (!Array.isArray(result)) {
+    out(`peers: ${JSON.stringify(result)}`);
+    return;
+  }
+  out('== Peers (TF.js, GRU-128, batch 64; bench/peers/README.md)');
+  out(table(
+    [{ header: 'peer', align: 'left' }, { header: 'learned', align: 'left' }, { header: 'names/s', digits: 0 }, { header: 'ms/batch', digits: 1 }, { header: 'notes', align: 'left' }],
+    result.map((r: Record<string, unknown>) => [String(r.peer), String(r.learned), Number(r.namesPerSec), Number(r.msPerBatch), String(r.notes ?? '').slice(0, 100)]),
+  ));
+  out();
+}
+
+// ---- main -------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  let opts: BenchOptions | null;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+    if (opts) validate(opts);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`bench: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (!opts) {
+    out(HELP);
+    return 0;
+  }
+  const started = new Date();
+  const handle = await requestNodeDevice();
+  const s = handle.summary;
+  // The adapter summary too, as the CLI passes it: the network's 'auto' choices (recurrence) depend on it.
+  const be = new GpuBackend(handle.device, { description: describeAdapter(s), adapter: s });
+  const timer = new DispatchTimer(be, handle.timestamps);
+  const commit = gitCommit();
+  out(`webgpu-rnn bench — ${started.toISOString()} — commit ${commit ?? 'unknown'} — node ${process.version}`);
+  out(`adapter: ${describeAdapter(s)}; vendor '${s.vendor}', architecture '${s.architecture}', description '${s.description}'`);
+  const load0 = loadavg();
+  out(`host: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${load0.map((x) => x.toFixed(2)).join(' ')};  timing: ${timer.method === 'timestamp' ? 'timestamp queries' : 'wall clock (no timestamp-query)'}${opts.quick ? ';  QUICK MODE (smoke test, not a measurement)' : ''}`);
+  out();
+  const notes: string[] = [];
+  const data = await loadBenchData(opts.data);
+  log(`data: ${data.train.length} training names from ${data.source}`);
+
+  // Probe.
+  let probe: ProbeResult | null = null;
+  if (opts.probe) {
+    log('probe…');
+    probe = await runProbe(be, timer, opts.quick, log);
+    printProbe(probe, s);
+  }
+  const roof = probe?.roofGflops ?? tuningFor(s).gemmGflops ?? null;
+  if (!probe) notes.push(roof ? `no probe: roof from src/gpu/tuning.ts (${roof} GFLOP/s)` : 'no probe and no tuning entry: no %roof');
+
+  // Cells the model code has (lstm arrives with another change; skipped with a note until then).
+  const cells: { name: CellType; spec: CellSpec }[] = [];
+  for (const c of opts.cells as CellType[]) {
+    try {
+      cells.push({ name: c, spec: cellSpec(c) });
+    } catch (e) {
+      const msg = `cell ${c} skipped: ${(e as Error).message}`;
+      notes.push(msg);
+      out(`note: ${msg}`);
+    }
+  }
+
+  // Kernels.
+  const kernelRows: KernelRow[] = [];
+  if (opts.kernelsSection) {
+    out('== Kernels (one dispatch; real packed batches; shared kernels at GRU widths G = 3H)');
+    for (const shape of opts.shapes) {
+      const b = batchAt(data, shape.batch, 0);
+      out(`-- ${shape.label}: batch of ${b.batch} names, ${b.rows} packed rows, ${b.steps} steps, step kernels at n_cur = rows/steps = ${typicalRows(b)}`);
+      let cases = kernelCases(shape, b, cells, data.classes, probe?.best);
+      if (opts.kernels.length) cases = cases.filter((c) => opts!.kernels.includes(c.kernel));
+      const rows: KernelRow[] = [];
+      for (const c of cases) {
+        log(`kernel ${c.kernel} ${c.variant} ${shape.label}`);
+        rows.push(await runKernelCase(be, timer, c, { reps: opts.reps, quick: opts.quick, cpu: opts.cpu, roofGflops: roof, streamGBps: probe?.streamGBps ?? null }));
+      }
+      printKernels(rows);
+      out();
+      kernelRows.push(...rows);
+    }
+    const known = new Set(kernelRows.map((r) => r.kernel));
+    const uncovered = ALL_KERNELS.map((k) => k.name).filter((n) => !known.has(n) && (!opts!.kernels.length || opts!.kernels.includes(n)));
+    if (uncovered.length) notes.push(`kernels without a bench case here: ${uncovered.join(', ')}`);
+    if (KERNEL_VARIANTS.length) notes.push('variants other than "prod" are prototypes (bench/variants.ts), not used by the network');
+  }
+
+  // Training steps and epochs.
+  const stepRows: StepRow[] = [];
+  if (opts.stepsSection) {
+    out('== Training steps (forward + backward + Adam, one submit per batch, stats read every 20 batches) and epochs');
+    // The recurrence strategy the CLI picks for this adapter, and for the GRU also the other one.
+    const auto = resolveRecurrence('auto', be);
+    const other: Recurrence = auto === 'step' ? 'sequence' : 'step';
+    out(`recurrence: '${auto}' (the CLI's choice for this adapter); gru@${other} rows run the other strategy`);
+    const configs: { cell: CellType; attention: boolean; sub?: Substitution; recurrence: Recurrence; label?: string }[] = cells.map((c) => ({ cell: c.name, attention: false, recurrence: auto }));
+    if (cells.some((c) => c.name === 'gru')) {
+      // Attention: measured for the GRU when the network dispatches it for config.attention.
+      const why = await attentionSupported(be, data);
+      if (why) {
+        notes.push(`attention skipped: ${why}`);
+        out(`note: attention skipped: ${why}`);
+      } else configs.push({ cell: 'gru', attention: true, recurrence: auto });
+      configs.push({ cell: 'gru', attention: false, recurrence: other, label: `@${other}` });
+      // The prototypes in a whole step ('step' recurrence only: they replace the per-position kernels):
+      // v2 GRU step kernels, then also the probe's gemm tile.
+      configs.push({ cell: 'gru', attention: false, sub: GRU_V2, recurrence: 'step' });
+      if (probe) configs.push({ cell: 'gru', attention: false, sub: gemmTileSubstitution({ ...probe.best }, GRU_V2), recurrence: 'step' });
+    }
+    for (const shape of opts.shapes) {
+      for (const c of configs) {
+        const name = `${c.cell}${c.attention ? '+att' : ''}${c.sub ? `/${c.sub.label}` : ''}${c.label ?? ''}`;
+        log(`steps ${name} ${shape.label}`);
+        let r: StepRow | string;
+        try {
+          r = await runStepConfig(be, timer, data, c.cell, c.attention, shape, { quick: opts.quick, epoch: opts.epoch, roofGflops: roof, log }, c.sub, c.recurrence, c.label);
+        } catch (e) {
+          r = (e as Error).message; // e.g. a strategy the network does not support for this cell
+        }
+        if (typeof r === 'string') {
+          notes.push(`${name} ${shape.label} skipped: ${r}`);
+          out(`note: ${name} ${shape.label} skipped: ${r}`);
+        } else stepRows.push(r);
+      }
+    }
+    printSteps(stepRows);
+    out();
+  }
+
+  let peers: unknown = null;
+  if (opts.peers) {
+    log('peers…');
+    peers = await runPeersIfPresent(opts, data);
+    printPeers(peers);
+  }
+
+  for (const n of notes) out(`note: ${n}`);
+  out(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes share the CPU lavapipe computes on)`);
+  const file = opts.out ? resolve(opts.out) : resolve(ROOT, 'bench', 'results', `${started.toISOString().slice(0, 10)}-${adapterSlug(s)}.json`);
+  const limits = handle.device.limits;
+  const report = {
+    bench: 'webgpu-rnn',
+    schema: 1,
+    date: started.toISOString(),
+    durationSec: (Date.now() - started.getTime()) / 1000,
+    commit,
+    node: process.version,
+    // Other processes share the CPU that lavapipe computes on: the load averages at start and end say how much.
+    host: { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, loadavgStart: load0, loadavgEnd: loadavg() },
+    adapter: {
+      ...s, slug: adapterSlug(s), timestamps: handle.timestamps, timing: timer.method,
+      limits: { maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize },
+    },
+    options: { ...opts, shapes: opts.shapes.map((x) => x.label) },
+    data: { source: data.source, trainNames: data.train.length, classes: data.classes, split: SPLIT, shuffleSeed: SHUFFLE_SEED },
+    probe,
+    roofGflops: roof,
+    kernels: kernelRows,
+    steps: stepRows,
+    peers,
+    notes,
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+  out(`results: ${file}`);
+  timer.dispose();
+  be.dispose();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

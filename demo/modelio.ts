@@ -1,0 +1,33 @@
+// Model files, in the CLI's format (src/train/modelfile.ts): download the current model, read a picked one.
+import { describeConfig } from '../src/model/config.js';
+import { parseModel, serializeModel, type Model } from '../src/train/modelfile.js';
+import { pct } from './dom.js';
+
+export function fileNameFor(m: Model): string {
+  const c = m.config;
+  return `webgpu-rnn-${c.bidirectional ? 'bi' : ''}${c.cell}${c.attention ? '-att' : ''}-h${c.hidden}${c.layers > 1 ? `-l${c.layers}` : ''}.json`;
+}
+
+/** Offers the model as a file download. */
+export function downloadModel(m: Model): void {
+  const url = URL.createObjectURL(new Blob([serializeModel(m)], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileNameFor(m);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Reads a model file; ModelFileError (one line naming the file) when it is not one. */
+export async function readModelFile(file: File): Promise<Model> {
+  return parseModel(await file.text(), file.name);
+}
+
+/** One line about a model: what it is and how well it did. */
+export function describeModel(m: Model): string {
+  const t = m.training;
+  const acc = t?.testAccuracy !== undefined ? `; test accuracy ${pct(t.testAccuracy)} after ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}` : '';
+  return `${describeConfig(m.config)}${acc}`;
+}

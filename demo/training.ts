@@ -1,0 +1,110 @@
+// The "Train" panel while a run goes on: the Trainer on the page's backend, with live progress (epoch,
+// loss, names/s, the loss chart) and a row per epoch with the test accuracy. Stop takes effect at the next
+// read of the loss, i.e. within a few steps.
+import type { Model } from '../src/train/modelfile.js';
+import { Trainer, type EpochResult, type Progress } from '../src/train/trainer.js';
+import { describeConfig } from '../src/model/config.js';
+import { LossChart } from './chart.js';
+import type { Settings } from './controls.js';
+import type { LoadedNames } from './data.js';
+import { trainData } from './data.js';
+import { byId, el, int, pct, setMessage, yieldToBrowser } from './dom.js';
+import type { Engine } from './engine.js';
+
+export type RunEnd = 'done' | 'stopped';
+
+export class TrainingPanel {
+  private readonly chart = new LossChart(byId<SVGSVGElement>('chart'));
+  private readonly status = byId('run-status');
+  private readonly table = byId<HTMLTableElement>('epoch-table');
+  private stopRequested = false;
+
+  requestStop(): void {
+    this.stopRequested = true;
+    setMessage(this.status, 'Stopping after the current step…');
+  }
+
+  /**
+   * Trains with these settings; `onModel` gets the model after every epoch (and once more, with the
+   * weights as they are, when stopped). Errors (bad sizes, divergence, GPU errors) are thrown.
+   */
+  async run(engine: Engine, names: LoadedNames, settings: Settings, onModel: (m: Model) => void): Promise<RunEnd> {
+    this.stopRequested = false;
+    const o = settings.options;
+    const data = trainData(names.data, settings.limit, o.seed);
+    const trainer = new Trainer(engine.be, o, data);
+    try {
+      const steps = Math.ceil(data.train.length / o.batchSize);
+      this.chart.reset(steps * o.epochs);
+      this.table.tBodies[0]!.replaceChildren();
+      this.table.hidden = true;
+      this.set('stat-epoch', `0/${o.epochs}`);
+      this.set('stat-loss', '–');
+      this.set('names-per-sec', '–');
+      this.set('stat-accuracy', '–');
+      this.bar(0);
+      setMessage(this.status, `Training ${describeConfig(trainer.config)} (${int(trainer.net.layout.total)} parameters) on ` +
+        `${int(data.train.length)} names; testing on ${int(data.test.length)} after each epoch.`);
+      const epochEnds: number[] = [];
+      const device = engine.description;
+      await trainer.run({
+        onProgress: (p) => this.progress(p, o.epochs, trainer, epochEnds),
+        onEpoch: async (r) => {
+          epochEnds.push(trainer.stepCount);
+          this.chart.update(trainer.lossCurve, epochEnds);
+          this.epochRow(r);
+          onModel(await trainer.model({ device }));
+          await yieldToBrowser();
+        },
+        shouldStop: () => this.stopRequested,
+      });
+      const done = trainer.epochs.length === o.epochs;
+      if (!done) onModel(await trainer.model({ device }));
+      const last = trainer.epochs[trainer.epochs.length - 1];
+      const speed = trainer.epochs.length ? trainer.epochs.reduce((a, e) => a + e.namesPerSec, 0) / trainer.epochs.length : 0;
+      if (speed) byId('names-per-sec').dataset.average = speed.toFixed(1);
+      setMessage(this.status, done
+        ? `Done: test accuracy ${pct(last!.test.accuracy)}, ${int(speed)} names/s on average. Try a name, or save the model.`
+        : `Stopped after ${trainer.stepCount} steps${last ? ` (${trainer.epochs.length} full epoch${trainer.epochs.length === 1 ? '' : 's'})` : ''}; the model keeps the weights it had.`);
+      return done ? 'done' : 'stopped';
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  /** A run that could not start or broke off. */
+  failed(message: string): void {
+    setMessage(this.status, message);
+  }
+
+  private progress(p: Progress, epochs: number, trainer: Trainer, epochEnds: number[]): void {
+    this.set('stat-epoch', `${p.epoch}/${epochs}`);
+    this.set('stat-loss', p.loss.toFixed(3));
+    this.set('names-per-sec', int(p.namesPerSec));
+    this.bar((p.epoch - 1 + p.step / p.steps) / epochs);
+    this.chart.update(trainer.lossCurve, epochEnds);
+    if (p.step === p.steps) setMessage(this.status, `Epoch ${p.epoch}: testing…`);
+    else if (!this.stopRequested) setMessage(this.status, `Epoch ${p.epoch} of ${epochs}: step ${p.step} of ${p.steps}.`);
+  }
+
+  private epochRow(r: EpochResult): void {
+    const row = el('tr', { 'data-epoch': r.epoch, 'data-accuracy': r.test.accuracy.toFixed(6), 'data-loss': r.trainLoss.toFixed(6) },
+      el('td', {}, String(r.epoch)),
+      el('td', {}, r.trainLoss.toFixed(3)),
+      el('td', {}, pct(r.test.accuracy)),
+      el('td', {}, r.test.macroF1.toFixed(3)),
+      el('td', {}, int(r.namesPerSec)),
+      el('td', {}, r.seconds.toFixed(1)));
+    this.table.tBodies[0]!.append(row);
+    this.table.hidden = false;
+    this.set('stat-accuracy', pct(r.test.accuracy));
+  }
+
+  private set(id: string, text: string): void {
+    byId(id).textContent = text;
+  }
+
+  private bar(fraction: number): void {
+    byId('progress-bar').style.width = `${(100 * Math.min(1, fraction)).toFixed(1)}%`;
+  }
+}

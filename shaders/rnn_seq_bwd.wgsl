@@ -1,0 +1,111 @@
+// rnn_seq_bwd.wgsl — backpropagation through time of a whole tanh-RNN recurrence in ONE dispatch. It
+// computes exactly what rnn_step_bwd.wgsl computes over the step schedule, last step of the reading order
+// first: at each target position tgt, for every active row,
+//   dh = ext[tgt] + (row also active at cur ? dg[cur] W_hh^T : 0)
+//   dg[tgt] = dh * (1 - h[tgt]^2)            (gradient of the pre-activation; same for W_ih and W_hh)
+// "cur" is the position after tgt in the forward reading order (forward: tgt + 1; reverse: tgt - 1), the
+// position processed just before tgt here. Sorted row b is active at t when lengths[b] > t (packed row
+// offsets[t] + b); ints holds offsets and lengths. Weight gradients are summed after this kernel.
+// Dispatch: (min(ceil(batch / RB), 65535)); a workgroup owns RB consecutive rows (blocks striding past the
+// dispatch limit) and walks all positions; invocations stride over the H units (k = lid, lid + WG, …), the
+// same units at every position. Rows are independent, so workgroups never synchronize with each other.
+// State between positions: when H <= DS, dg of the block's rows lives in workgroup memory, two buffers of
+// [RB, DS] (written at one position, read at the next): one workgroupBarrier per position. Otherwise dg[cur]
+// is read back from dg, where this workgroup wrote it at the previous position: one storageBarrier (a
+// control and storage-memory barrier) per position.
+// Limits: WG <= 256; workgroup memory 2 * RB * DS * 4 bytes <= 16 KiB.
+// Loop-local accumulators have an explicit zero initializer: declared without one inside the loops,
+// Dawn on lavapipe kept the previous iteration's values.
+
+struct Params {
+  h: u32,
+  steps: u32,        // positions T
+  reverse: u32,      // 1: this is the backward direction (forward reading order T-1..0)
+  batch: u32,        // rows of the batch
+  ld_ext: u32,       // row stride of ext and y
+  col_ext: u32,      // this direction's first column in ext and y
+  off_w: u32,        // W_hh at w[off_w ..]: [H, H]
+  off_offsets: u32,  // ints[off_offsets ..]: [steps + 1] packed row of row 0 at each position
+  off_lengths: u32,  // ints[off_lengths ..]: [batch] lengths (sorted, longest first)
+}
+
+@group(0) @binding(0) var<storage, read> ints: array<u32>;        // batch integers (offsets, lengths)
+@group(0) @binding(1) var<storage, read> w: array<f32>;           // parameters (W_hh [H, H])
+@group(0) @binding(2) var<storage, read> y: array<f32>;           // [N, ld_ext] layer output h
+@group(0) @binding(3) var<storage, read> ext: array<f32>;         // [N, ld_ext] gradient from outside
+@group(0) @binding(4) var<storage, read_write> dg: array<f32>;    // [N, H] pre-activation gradient
+@group(1) @binding(0) var<uniform> p: Params;
+
+const WG = 128u; // tunable
+const RB = 4u; // tunable
+const DS = 512u; // tunable
+
+var<workgroup> ds: array<f32, 2u * RB * DS>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let H = p.h;
+  let T = p.steps;
+  let rev = p.reverse == 1u;
+  let in_ws = H <= DS;
+  let nblk = (p.batch + RB - 1u) / RB;
+  for (var blk = wg.x; blk < nblk; blk += nwg.x) {
+    let r0 = blk * RB;
+    let len0 = ints[p.off_lengths + r0];
+    var len: array<u32, RB>;
+    for (var i = 0u; i < RB; i++) {
+      len[i] = select(0u, ints[p.off_lengths + min(r0 + i, p.batch - 1u)], r0 + i < p.batch);
+    }
+    for (var s = 0u; s < T; s++) {
+      let pos = select(T - 1u - s, s, rev); // backward reading order
+      if (len0 <= pos) {
+        if (rev) { break; } // the block's rows have all ended
+        continue; // rows start at their own last character
+      }
+      let off = ints[p.off_offsets + pos];
+      let cur_ok = select(pos + 1u < T, pos > 0u, rev);
+      let cur_pos = select(min(pos + 1u, T - 1u), max(pos, 1u) - 1u, rev);
+      let off_cur = ints[p.off_offsets + cur_pos];
+      let any_cur = cur_ok && len0 > cur_pos;
+      var has_cur: array<bool, RB>;
+      for (var i = 0u; i < RB; i++) { has_cur[i] = cur_ok && len[i] > cur_pos; }
+      let rd = (s & 1u) * RB * DS; // this position reads dg[cur] here ...
+      let wr = RB * DS - rd;       // ... and writes dg[tgt] there
+      for (var k0 = 0u; k0 < H; k0 += WG) {
+        let k = k0 + lid.x;
+        let kk = min(k, H - 1u);
+        var acc = array<f32, RB>();
+        if (any_cur) {
+          if (in_ws) {
+            for (var j = 0u; j < H; j++) {
+              let wv = w[p.off_w + kk * H + j];
+              for (var i = 0u; i < RB; i++) { acc[i] = fma(ds[rd + i * DS + j], wv, acc[i]); }
+            }
+          } else {
+            for (var j = 0u; j < H; j++) {
+              let wv = w[p.off_w + kk * H + j];
+              for (var i = 0u; i < RB; i++) {
+                let row = off_cur + r0 + select(0u, i, has_cur[i]);
+                acc[i] = fma(dg[row * H + j], wv, acc[i]);
+              }
+            }
+          }
+        }
+        if (k < H) {
+          for (var i = 0u; i < RB; i++) {
+            if (len[i] <= pos) { break; } // active rows are a prefix
+            let pt = off + r0 + i;
+            var d = ext[pt * p.ld_ext + p.col_ext + k];
+            if (has_cur[i]) { d += acc[i]; }
+            let h = y[pt * p.ld_ext + p.col_ext + k];
+            let g = d * (1.0 - h * h);
+            dg[pt * H + k] = g;
+            if (in_ws) { ds[wr + i * DS + k] = g; }
+          }
+        }
+      }
+      // The next position reads every unit of this position's dg.
+      if (in_ws) { workgroupBarrier(); } else { storageBarrier(); }
+    }
+  }
+}

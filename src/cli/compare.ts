@@ -1,0 +1,123 @@
+// `webgpu-rnn compare`: trains several models with the same seed, data and settings, then writes a loss-curve
+// plot, a confusion-matrix heatmap per model and a results table (Markdown and JSON) into a folder.
+import { join } from 'node:path';
+import { Rng } from '../core/rng.js';
+import { DEFAULT_SPLIT_SEED, splitNames } from '../data/split.js';
+import { describeConfig } from '../model/config.js';
+import { writeFileAtomic } from '../node/files.js';
+import { confusionHeatmap, lineChart } from '../report/svg.js';
+import { majorityBaseline } from '../train/metrics.js';
+import { serializeModel } from '../train/modelfile.js';
+import { formatModelSpec, parseModelSpec, type ModelSpec } from '../train/modelspec.js';
+import { DEFAULT_TRAIN_OPTIONS, Trainer, type TrainOptions } from '../train/trainer.js';
+import { helpText, parseArgs, UsageError, type Specs } from './args.js';
+import { loadData, log, openBackend, pct, table } from './common.js';
+import { ProgressBar } from './progress.js';
+import { TRAIN_SPECS } from './train.js';
+
+export const DEFAULT_MODELS = 'rnn,gru,gru+att,lstm,bi-gru+att';
+
+const { model: _m, layers: _l, bidirectional: _b, attention: _a, out: _o, ...shared } = TRAIN_SPECS;
+export const COMPARE_SPECS: Specs = {
+  models: { type: 'string', arg: 'LIST', default: DEFAULT_MODELS, help: 'comma-separated [bi-]<cell>[x<layers>][+att]' },
+  ...shared,
+  'out-dir': { type: 'string', arg: 'DIR', default: 'compare', help: 'folder for loss.svg, confusion-*.svg, results.md/json' },
+  'save-models': { type: 'boolean', default: false, help: 'also write each trained model file into the folder' },
+};
+
+export interface CompareRow {
+  model: string;
+  description: string;
+  parameters: number;
+  testAccuracy: number;
+  macroF1: number;
+  trainLoss: number;
+  seconds: number;
+  namesPerSec: number;
+  epochs: { epoch: number; trainLoss: number; testAccuracy: number; macroF1: number; seconds: number }[];
+}
+
+export async function compareCommand(argv: string[]): Promise<void> {
+  const { opts: o, positionals } = parseArgs('compare', argv, COMPARE_SPECS);
+  if (o.help) return void log(helpText('webgpu-rnn compare [options]', 'Train several models the same way and compare them.', COMPARE_SPECS));
+  if (positionals.length) throw new UsageError(`compare takes no positional arguments (got '${positionals[0]}')`);
+  let specs: ModelSpec[];
+  try {
+    specs = (o.models as string).split(',').filter(Boolean).map(parseModelSpec);
+  } catch (e) {
+    throw new UsageError(`--models: ${(e as Error).message}`);
+  }
+  const base: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    hidden: o.hidden as number, epochs: o.epochs as number, batchSize: o.batch as number, lr: o.lr as number,
+    optimizer: o.optimizer as 'adam' | 'sgd', momentum: o.momentum as number, clip: o.clip as number, seed: o.seed as number,
+    noise: o.noise as number, noiseTest: o['noise-test'] as boolean, balance: o.balance as number, lrSchedule: o['lr-schedule'] as TrainOptions['lrSchedule'],
+    recurrence: o.recurrence as TrainOptions['recurrence'],
+  };
+  const split = { seed: (o['split-seed'] as number) ?? DEFAULT_SPLIT_SEED, testFraction: o['test-fraction'] as number, dedup: o.dedup as boolean };
+  const { data, source } = await loadData(o.data as string | undefined);
+  const { train: fullTrain, test } = splitNames(data, split);
+  const train = o.limit ? new Rng(base.seed).shuffle(fullTrain.slice()).slice(0, o.limit as number) : fullTrain;
+  const dir = o['out-dir'] as string;
+  const opened = await openBackend(o.device as string);
+  const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
+  log(`data      ${source}: ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
+  log(`training  ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +
+    `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}` +
+    `${base.noise ? `, noise 0..${base.noise}${base.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
+  log(`device    ${opened.description}`);
+  const rows: CompareRow[] = [];
+  const curves: { name: string; points: [number, number][] }[] = [];
+  try {
+    for (const spec of specs) {
+      const name = formatModelSpec(spec);
+      const trainer = new Trainer(opened.be, { ...base, ...spec }, { train, test, languages: data.languages, split });
+      const bar = new ProgressBar();
+      await trainer.run({
+        onProgress: (p) => bar.update(`${name} ${p.epoch}/${base.epochs}`, p.step, p.steps, `${Math.round(p.namesPerSec)} names/s  loss ${p.loss.toFixed(3)}`),
+        onEpoch: () => bar.clear(),
+      });
+      const eps = trainer.epochs, last = eps[eps.length - 1]!;
+      const seconds = eps.reduce((a, e) => a + e.seconds, 0);
+      rows.push({
+        model: name, description: describeConfig(trainer.config), parameters: trainer.net.layout.total,
+        testAccuracy: last.test.accuracy, macroF1: last.test.macroF1, trainLoss: last.trainLoss, seconds,
+        namesPerSec: eps.reduce((a, e) => a + e.seconds * e.namesPerSec, 0) / seconds,
+        epochs: eps.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, testAccuracy: e.test.accuracy, macroF1: e.test.macroF1, seconds: e.seconds })),
+      });
+      curves.push({ name, points: trainer.lossCurve.map((p) => [p.step, p.loss]) });
+      log(`${name.padEnd(12)} test acc ${pct(last.test.accuracy)}  macro-F1 ${last.test.macroF1.toFixed(3)}  ${seconds.toFixed(0)} s  ${Math.round(rows[rows.length - 1]!.namesPerSec)} names/s`);
+      writeFileAtomic(join(dir, `confusion-${name.replace(/\+/g, '_')}.svg`), confusionHeatmap({
+        title: `${name}: confusion matrix on the test split`,
+        subtitle: `accuracy ${pct(last.test.accuracy)}, macro-F1 ${last.test.macroF1.toFixed(3)}; shade = share of the true language's names`,
+        labels: data.languages, matrix: last.test.confusion,
+      }));
+      if (o['save-models']) writeFileAtomic(join(dir, `${name.replace(/\+/g, '_')}.model.json`), serializeModel(await trainer.model({ device: opened.description })));
+      trainer.dispose();
+    }
+  } finally {
+    opened.close();
+  }
+  writeFileAtomic(join(dir, 'loss.svg'), lineChart({
+    title: `Training loss (${split.dedup ? 'dedup split, ' : ''}hidden ${base.hidden}, batch ${base.batchSize}, seed ${base.seed})`,
+    xLabel: 'training step (batches)', yLabel: 'cross-entropy loss (mean over the last 20 steps)', series: curves, yMin: 0,
+  }));
+  const header = ['model', 'parameters', 'test accuracy', 'macro-F1', 'train loss', 'seconds', 'names/s'];
+  const body = rows.map((r) => [r.model, r.parameters.toLocaleString('en-US'), pct(r.testAccuracy), r.macroF1.toFixed(3), r.trainLoss.toFixed(3), r.seconds.toFixed(1), Math.round(r.namesPerSec).toLocaleString('en-US')]);
+  const md = [
+    `# compare`, '',
+    `Data: ${source}, ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup: no name in both)' : ''}, split seed ${split.seed}; majority baseline ${pct(baseline)}.`,
+    `Training: ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +
+      `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}` +
+      `${base.noise ? `, noise 0..${base.noise}${base.noiseTest ? ' on train and test' : ' on train'}` : ''}.`,
+    `Device: ${opened.description}.`, '',
+    `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`,
+    ...body.map((r) => `| ${r.join(' | ')} |`), '',
+    'Plots: `loss.svg` (loss against training step), `confusion-<model>.svg` (per model).', '',
+  ].join('\n');
+  writeFileAtomic(join(dir, 'results.md'), md);
+  writeFileAtomic(join(dir, 'results.json'), JSON.stringify({ source, split, options: base, baseline, device: opened.description, date: new Date().toISOString(), rows }, null, 2));
+  log('');
+  log(table([header, ...body], ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+  log(`\nwrote ${join(dir, 'results.md')}, results.json, loss.svg and ${rows.length} confusion-*.svg`);
+}

@@ -1,0 +1,23 @@
+// Which recurrence strategy (model/network.ts Recurrence) suits an adapter. Software adapters (lavapipe,
+// SwiftShader) pay little per dispatch relative to the work of a step but a lot per barrier, so they run
+// one dispatch per position ('step'); real GPUs idle in the ~T dispatches and launch gaps of a recurrence at
+// small batch, so they run each layer and direction's whole sequence in one dispatch ('sequence').
+import type { Backend } from '../core/backend.js';
+import type { Recurrence } from '../model/network.js';
+import type { AdapterSummary } from './device.js';
+
+export type RecurrenceChoice = 'auto' | Recurrence;
+
+export function chooseRecurrence(summary: AdapterSummary): Recurrence {
+  return summary.software ? 'step' : 'sequence';
+}
+
+/**
+ * An explicit choice as given; 'auto' from the backend's adapter: the CPU reference, and a GPU backend whose
+ * adapter is not known (GpuBackendOptions.adapter not given), keep 'step'.
+ */
+export function resolveRecurrence(choice: RecurrenceChoice, be: Pick<Backend, 'kind'> & { adapter?: AdapterSummary }): Recurrence {
+  if (choice !== 'auto') return choice;
+  if (be.kind !== 'gpu' || !be.adapter) return 'step';
+  return chooseRecurrence(be.adapter);
+}

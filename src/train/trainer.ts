@@ -1,0 +1,269 @@
+// The training loop, shared by the CLI, the browser demo and the tests. Each step is one command buffer and
+// one submit (forward, backward, clip, update); the loss and accuracy accumulate on the device and are read
+// every `readEvery` steps, which is also where a NaN/Inf loss stops training with a message.
+import type { Backend } from '../core/backend.js';
+import { Rng } from '../core/rng.js';
+import type { Example } from '../data/split.js';
+import { resolveRecurrence, type RecurrenceChoice } from '../gpu/recurrence.js';
+import { VOCAB, VOCAB_SIZE } from '../data/vocab.js';
+import type { CellType, ModelConfig } from '../model/config.js';
+import { Network, type Recurrence } from '../model/network.js';
+import { Optimizer } from '../model/optimizer.js';
+import type { PackedBatch } from '../model/packing.js';
+import { initParams } from '../model/params.js';
+import { encodeExamples, longest, makeBatches, type Encoded } from './batches.js';
+import { confusionMatrix, reportFrom, type EvalReport } from './metrics.js';
+import type { Model, TrainingInfo } from './modelfile.js';
+
+export interface TrainOptions {
+  cell: CellType;
+  hidden: number;
+  layers: number;
+  bidirectional: boolean;
+  attention: boolean;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: 'adam' | 'sgd';
+  momentum: number;
+  clip: number;
+  /** Seeds weights, shuffling and noise (the split has its own seed). */
+  seed: number;
+  /** Append 0..noise punctuation characters to training names (0: off). */
+  noise: number;
+  /** Apply the same noise to the test names. */
+  noiseTest: boolean;
+  /**
+   * Class balancing strength p: each language's loss is weighted by (n / (languages * count))^p.
+   * 0: plain mean (default); 1: rare languages count as much as common ones; 0.5: in between.
+   */
+  balance: number;
+  /** Learning rate over training: 'constant', or 'cosine' decay from lr to 0 over all epochs' steps. */
+  lrSchedule: 'constant' | 'cosine';
+  /** Steps between reads of the device's loss counters. */
+  readEvery: number;
+  evalBatchSize: number;
+  /**
+   * How recurrences are dispatched: 'step' (one dispatch per position), 'sequence' (one per layer and
+   * direction), or 'auto': 'step' on software adapters and the CPU, 'sequence' on real GPUs (gpu/recurrence.ts).
+   */
+  recurrence: RecurrenceChoice;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  cell: 'gru', hidden: 128, layers: 1, bidirectional: false, attention: false,
+  epochs: 10, batchSize: 64, lr: 0.002, optimizer: 'adam', momentum: 0, clip: 1,
+  seed: 1, noise: 0, noiseTest: false, balance: 0.3, lrSchedule: 'constant', readEvery: 20, evalBatchSize: 512, recurrence: 'auto',
+};
+
+export interface TrainData {
+  train: Example[];
+  test: Example[];
+  languages: string[];
+  /** How the split was made (saved in the model file so `eval` can rebuild the test set). */
+  split: { seed: number; testFraction: number; dedup: boolean };
+}
+
+export interface Progress {
+  epoch: number;
+  step: number;
+  steps: number;
+  names: number;
+  namesPerSec: number;
+  /** Mean training loss since the last report. */
+  loss: number;
+}
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  test: EvalReport;
+  /** Seconds spent training this epoch (evaluation excluded). */
+  seconds: number;
+  namesPerSec: number;
+}
+
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+export interface TrainCallbacks {
+  onProgress?: (p: Progress) => void;
+  /** Awaited before the next epoch starts (e.g. to save the model). */
+  onEpoch?: (r: EpochResult) => void | Promise<void>;
+  /** Polled between reads of the loss; returning true stops after the current step. */
+  shouldStop?: () => boolean;
+}
+
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
+export class Trainer {
+  readonly net: Network;
+  readonly opt: Optimizer;
+  readonly config: ModelConfig;
+  /** The recurrence strategy opts.recurrence resolved to on this backend. */
+  readonly recurrence: Recurrence;
+  readonly lossCurve: LossPoint[] = [];
+  readonly epochs: EpochResult[] = [];
+  private train: Encoded;
+  private test: Encoded;
+  private steps = 0;
+  private rng: Rng;
+  private noiseRng: Rng;
+
+  constructor(
+    readonly be: Backend,
+    readonly opts: TrainOptions,
+    readonly data: TrainData,
+  ) {
+    if (data.train.length === 0) throw new Error('no training examples');
+    this.config = {
+      cell: opts.cell, hidden: opts.hidden, layers: opts.layers, bidirectional: opts.bidirectional, attention: opts.attention,
+      vocabSize: VOCAB_SIZE, numClasses: data.languages.length,
+    };
+    this.train = encodeExamples(data.train);
+    this.test = encodeExamples(data.test);
+    const maxLen = Math.max(longest(this.train), longest(this.test)) + opts.noise;
+    const batch = Math.max(opts.batchSize, opts.evalBatchSize);
+    this.recurrence = resolveRecurrence(opts.recurrence ?? 'auto', be);
+    this.net = new Network(be, this.config, { batch, rows: batch * maxLen }, { recurrence: this.recurrence });
+    this.net.setParams(initParams(this.net.layout, opts.seed));
+    if (opts.balance > 0) this.net.setClassWeights(balancedWeights(this.train.labels, this.config.numClasses, opts.balance));
+    this.opt = new Optimizer(be, this.net, { kind: opts.optimizer, lr: opts.lr, clip: opts.clip, momentum: opts.momentum });
+    this.rng = new Rng(opts.seed ^ 0x5eed);
+    this.noiseRng = new Rng(opts.seed ^ 0x0153);
+  }
+
+  /** Trains for opts.epochs (evaluating on the test split after each) unless stopped. */
+  async run(cb: TrainCallbacks = {}): Promise<EpochResult[]> {
+    for (let e = 1; e <= this.opts.epochs; e++) {
+      const r = await this.epoch(e, cb);
+      if (!r) break;
+      await cb.onEpoch?.(r);
+    }
+    return this.epochs;
+  }
+
+  /** One epoch; null if stopped before its end. */
+  async epoch(epoch: number, cb: TrainCallbacks = {}): Promise<EpochResult | null> {
+    const { net } = this;
+    const batches = makeBatches(this.train, { batchSize: this.opts.batchSize, rng: this.rng, noise: this.opts.noise, noiseRng: this.noiseRng });
+    await net.takeStats(); // start from zeroed counters
+    const t0 = now();
+    let names = 0, lossSum = 0, correct = 0, count = 0, sinceRead = 0, stopped = false;
+    const read = async (i: number) => {
+      const s = await net.takeStats();
+      this.checkFinite(s.lossSum, s.nonFinite, epoch, i);
+      lossSum += s.lossSum;
+      correct += s.correct;
+      count += s.count;
+      this.lossCurve.push({ step: this.steps, loss: s.lossSum / Math.max(1, s.count) });
+      const secs = (now() - t0) / 1000;
+      cb.onProgress?.({ epoch, step: i, steps: batches.length, names, namesPerSec: names / Math.max(secs, 1e-9), loss: s.lossSum / Math.max(1, s.count) });
+      sinceRead = 0;
+    };
+    for (let i = 0; i < batches.length; i++) {
+      this.step(batches[i]!);
+      names += batches[i]!.batch;
+      if (++sinceRead === this.opts.readEvery || i === batches.length - 1) {
+        await read(i + 1);
+        if (cb.shouldStop?.()) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    const seconds = (now() - t0) / 1000;
+    if (stopped) return null;
+    const test = await this.evaluate(this.data.test, this.opts.noiseTest ? this.opts.noise : 0);
+    const r: EpochResult = { epoch, trainLoss: lossSum / count, trainAccuracy: correct / count, test, seconds, namesPerSec: names / seconds };
+    this.epochs.push(r);
+    return r;
+  }
+
+  /** Records and submits one training step. */
+  step(b: PackedBatch): void {
+    this.net.forward(b, true);
+    this.net.backward(b);
+    this.opt.update(this.lrAt(this.steps));
+    this.be.submit();
+    this.steps++;
+  }
+
+  /** The learning rate of a step (0-based) under opts.lrSchedule. */
+  lrAt(step: number): number {
+    const { lr, lrSchedule, epochs, batchSize } = this.opts;
+    if (lrSchedule === 'constant') return lr;
+    const total = epochs * Math.ceil(this.train.seqs.length / batchSize);
+    return 0.5 * lr * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
+  }
+
+  /** Accuracy, macro-F1, per-language metrics and the confusion matrix on some examples. */
+  async evaluate(examples: readonly Example[], noise = 0): Promise<EvalReport> {
+    const { net } = this;
+    await net.takeStats(); // flush training counters
+    const enc = encodeExamples(examples);
+    const rng = new Rng(this.opts.seed ^ 0x7e57); // the same noisy test set every epoch
+    const truth: number[] = [], pred: number[] = [];
+    for (const b of makeBatches(enc, { batchSize: this.opts.evalBatchSize, noise, noiseRng: rng })) {
+      net.forward(b, false);
+      const logits = await net.readLogits(b);
+      const C = this.config.numClasses;
+      for (let r = 0; r < b.batch; r++) {
+        let arg = 0;
+        for (let c = 1; c < C; c++) if (logits[r * C + c]! > logits[r * C + arg]!) arg = c;
+        pred.push(arg);
+        truth.push(b.labels[r]!);
+      }
+    }
+    const s = await net.takeStats();
+    return reportFrom(confusionMatrix(truth, pred, this.config.numClasses), s.lossSum / Math.max(1, s.count));
+  }
+
+  async model(extra: Partial<TrainingInfo> = {}): Promise<Model> {
+    const last = this.epochs[this.epochs.length - 1];
+    const o = this.opts;
+    return {
+      config: this.config,
+      vocab: VOCAB,
+      languages: this.data.languages,
+      params: await this.net.getParams(),
+      training: {
+        epochs: this.epochs.length, seed: o.seed, splitSeed: this.data.split.seed, testFraction: this.data.split.testFraction,
+        dedup: this.data.split.dedup, optimizer: o.optimizer, lr: o.lr, lrSchedule: o.lrSchedule, batchSize: o.batchSize, noise: o.noise, balance: o.balance,
+        testAccuracy: last?.test.accuracy, testMacroF1: last?.test.macroF1, date: new Date().toISOString(), ...extra,
+      },
+    };
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    this.net.dispose();
+  }
+
+  private checkFinite(lossSum: number, nonFinite: number, epoch: number, step: number): void {
+    if (!Number.isFinite(lossSum) || nonFinite > 0) {
+      throw new TrainingDivergedError(
+        `training diverged: the ${nonFinite > 0 ? 'gradient' : 'loss'} became NaN or infinite in epoch ${epoch} near step ${step}; ` +
+          `try a lower --lr (now ${this.opts.lr}) or gradient clipping (--clip 1)`,
+      );
+    }
+  }
+}
+
+/** scikit-learn's "balanced" class weights n / (classes * count_c), raised to `power`; 0 for an absent class. */
+export function balancedWeights(labels: readonly number[], classes: number, power = 1): Float32Array {
+  const counts = new Array<number>(classes).fill(0);
+  for (const l of labels) counts[l]!++;
+  return Float32Array.from(counts, (c) => (c ? (labels.length / (classes * c)) ** power : 0));
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());

@@ -1,0 +1,136 @@
+// The command line as a user meets it: a real (small) training run, prediction and evaluation, and every
+// kind of bad input ending in one clear line, a non-zero exit, no stack trace and no file written.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync, strToU8 } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, sharedData } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'webgpu-rnn-cli-'));
+const model = join(dir, 'model.json');
+
+function expectCleanError(r: { code: number; stderr: string; stdout: string }, code: number, text: RegExp): void {
+  expect(r.code, r.stderr + r.stdout).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines.length, r.stderr).toBe(1);
+  expect(lines[0]).toMatch(text);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe('webgpu-rnn CLI', () => {
+  beforeAll(() => {
+    const r = cli(['train', '--model', 'gru', '--hidden', '32', '--epochs', '2', '--limit', '3000', '--out', model]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('train prints the run and per-epoch loss, accuracy, macro-F1 and speed, and writes a model file', () => {
+    const m = JSON.parse(readFileSync(model, 'utf8'));
+    expect(m.format).toBe('webgpu-rnn/model');
+    expect(m.config).toMatchObject({ cell: 'gru', hidden: 32 });
+    expect(m.languages).toHaveLength(18);
+    expect(m.training.epochs).toBe(2);
+  });
+
+  it('predict gives the top languages with probabilities; unknown characters are read as _', () => {
+    const r = cli(['predict', 'Nguyen', 'Søren', '--model', model, '--top', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l.match(/\d+\.\d%/g)).toHaveLength(3);
+    expect(lines[1]).toContain("read as 'S_ren'");
+    const j = JSON.parse(cli(['predict', 'Nguyen', '--model', model, '--json']).stdout);
+    const probs = j[0].top.map((t: { prob: number }) => t.prob);
+    expect(probs[0]).toBeGreaterThanOrEqual(probs[1]);
+  });
+
+  it('eval rebuilds the test split and reports accuracy, macro-F1, per-language metrics and a confusion matrix', () => {
+    const r = cli(['eval', '--model', model, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.count).toBe(4017);
+    expect(j.perClass).toHaveLength(18);
+    expect(j.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(4017);
+    const saved = JSON.parse(readFileSync(model, 'utf8')).training.testAccuracy;
+    expect(j.accuracy).toBeCloseTo(saved, 6); // same split, same weights, same answer
+    const text = cli(['eval', '--model', model]).stdout;
+    expect(text).toMatch(/accuracy \d+\.\d%/);
+    expect(text).toContain('confusion matrix');
+  });
+
+  it('predict --explain prints each character with its attention weight (attention models only)', () => {
+    const att = join(dir, 'att.json');
+    expect(cli(['train', '--attention', '--hidden', '8', '--epochs', '1', '--limit', '500', '--out', att]).code).toBe(0);
+    const r = cli(['predict', 'Papadopoulos', 'Søren', '--explain', '--json', '--model', att]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const p of JSON.parse(r.stdout)) {
+      expect(p.attention).toHaveLength(p.normalized.length);
+      expect(p.attention.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+    expect(cli(['predict', 'Papadopoulos', '--explain', '--model', att]).stdout).toContain('attention weight of each character');
+    expectCleanError(cli(['predict', 'Nguyen', '--explain', '--model', model]), 2, /--explain needs a model trained with --attention/);
+  });
+
+  it('--device cpu trains with the CPU reference and says it is the slow path', () => {
+    const out = join(dir, 'cpu.json');
+    const r = cli(['train', '--device', 'cpu', '--hidden', '8', '--epochs', '1', '--limit', '300', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/CPU reference \(slow path/);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it('bad options: unknown option, unknown model, malformed number, stray argument', () => {
+    expectCleanError(cli(['train', '--bogus']), 2, /unknown option --bogus/);
+    expectCleanError(cli(['train', '--model', 'transformer']), 2, /--model must be one of rnn, gru, lstm/);
+    expectCleanError(cli(['train', '--hidden', 'big']), 2, /--hidden expects an integer/);
+    expectCleanError(cli(['train', 'extra']), 2, /no positional arguments/);
+    expectCleanError(cli(['frobnicate']), 2, /unknown command 'frobnicate'/);
+  });
+
+  it('bad data: corrupt zip, zip without names, empty language file, missing path', () => {
+    const corrupt = join(dir, 'corrupt.zip');
+    writeFileSync(corrupt, readFileSync(sharedData()).subarray(0, 5000));
+    expectCleanError(cli(['train', '--data', corrupt, '--out', join(dir, 'x.json')]), 1, /corrupt\.zip.*(not a valid zip|zip)/i);
+    const empty = join(dir, 'nonames.zip');
+    writeFileSync(empty, zipSync({ 'readme.txt': strToU8('hello') }));
+    expectCleanError(cli(['train', '--data', empty, '--out', join(dir, 'x.json')]), 1, /contains no data\/names/);
+    const emptyLang = join(dir, 'emptylang.zip');
+    writeFileSync(emptyLang, zipSync({ 'data/names/Greek.txt': strToU8(''), 'data/names/Irish.txt': strToU8('Murphy\n') }));
+    expectCleanError(cli(['train', '--data', emptyLang, '--out', join(dir, 'x.json')]), 1, /Greek\.txt has no names/);
+    expectCleanError(cli(['train', '--data', join(dir, 'nope.zip')]), 1, /does not exist/);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+
+  it('sizes the adapter cannot hold fail clearly and leave an existing model file untouched', () => {
+    const keep = join(dir, 'keep.json');
+    writeFileSync(keep, 'previous model');
+    expectCleanError(cli(['train', '--hidden', '60000', '--out', keep]), 1, /MiB.*(hidden size|batch)/);
+    expectCleanError(cli(['train', '--batch', '1000000', '--out', keep]), 1, /MiB|workgroups/);
+    expect(readFileSync(keep, 'utf8')).toBe('previous model');
+  });
+
+  it('bad model files: missing, damaged, another version, not a model', () => {
+    expectCleanError(cli(['predict', 'Nguyen', '--model', join(dir, 'missing.json')]), 1, /does not exist/);
+    const text = readFileSync(model, 'utf8');
+    const damaged = join(dir, 'damaged.json');
+    writeFileSync(damaged, text.slice(0, text.length / 2));
+    expectCleanError(cli(['predict', 'Nguyen', '--model', damaged]), 1, /damaged/);
+    const other = join(dir, 'v99.json');
+    writeFileSync(other, JSON.stringify({ ...JSON.parse(text), version: 99 }));
+    expectCleanError(cli(['predict', 'Nguyen', '--model', other]), 1, /version 99 is not supported/);
+    const notModel = join(dir, 'package.json');
+    writeFileSync(notModel, '{"name": "x"}');
+    expectCleanError(cli(['eval', '--model', notModel]), 1, /not a webgpu-rnn model file/);
+  });
+
+  it('predict: an empty name is an error, no name is a usage error', () => {
+    expectCleanError(cli(['predict', '', '--model', model]), 1, /name 1 of 1 is empty/);
+    expectCleanError(cli(['predict', '--model', model]), 2, /needs at least one name/);
+  });
+
+  it('without a WebGPU adapter, --device gpu names the fix', () => {
+    const r = cli(['predict', 'Nguyen', '--model', model], { VK_DRIVER_FILES: '/nonexistent.json', VK_ICD_FILENAMES: '/nonexistent.json' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no WebGPU adapter found.*setup-webgpu\.sh.*--device cpu/);
+  });
+});

@@ -1,0 +1,286 @@
+// The demo page in a real Chromium (Debian's /usr/bin/chromium driven by playwright-core; never a downloaded
+// browser) with WebGPU on its software adapter (SwiftShader): training in the page, the name box, model files
+// shared with the CLI in both directions, attention shading, the CPU fallback without WebGPU, Stop, and a
+// server without data. Any console error, uncaught exception or WebGPU error in the page fails the test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseNamesZip } from '../src/data/names.js';
+import { splitNames } from '../src/data/split.js';
+import { majorityBaseline } from '../src/train/metrics.js';
+import { parseModel } from '../src/train/modelfile.js';
+import { cli, ROOT, sharedData } from './helpers/cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const NAMES = ['Nguyen', 'Schmidt', 'Papadopoulos', "O'Brien", 'Søren'];
+const tmp = mkdtempSync(join(tmpdir(), 'webgpu-rnn-e2e-'));
+
+interface Ranked {
+  language: string;
+  prob: number;
+}
+
+// ---- the server and the browser ------------------------------------------------------------------------
+
+const servers: ChildProcess[] = [];
+
+/** `node dist/demo-server.js` (what `npm run demo` runs) on a free port; resolves to the URL it prints. */
+async function startServer(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const p = spawn(process.execPath, [resolve(ROOT, 'dist/demo-server.js'), '--port', '0', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(p);
+  let out = '';
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`demo server printed no URL:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += String(d);
+      const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        done(m[1]!);
+      }
+    };
+    p.stdout!.on('data', onData);
+    p.stderr!.on('data', onData);
+    p.on('exit', (code) => fail(new Error(`demo server exited (${code}):\n${out}`)));
+  });
+}
+
+let browser: Browser;
+let url: string;
+/** Problems seen in the current test's pages. */
+let problems: string[] = [];
+
+async function openPage(query = '', opts: { noWebGpu?: boolean; base?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  if (opts.noWebGpu) {
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+  }
+  await page.goto(`${opts.base ?? url}${query}`);
+  return page;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`);
+  url = await startServer(['--data', sharedData()]);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterEach(async () => {
+  const seen = problems;
+  problems = [];
+  for (const c of browser?.contexts() ?? []) await c.close();
+  expect(seen, 'errors in the page').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const p of servers) p.kill();
+});
+
+// ---- page helpers ---------------------------------------------------------------------------------------
+
+async function ready(page: Page, device = 'gpu'): Promise<void> {
+  await page.waitForSelector(`body[data-data="ready"][data-device="${device}"]`, { timeout: 30_000 });
+}
+
+/** Types a name and returns the top-3 list once it shows that name. */
+async function predictInPage(page: Page, name: string): Promise<Ranked[]> {
+  await page.fill('#name', name);
+  await page.waitForFunction((n) => document.querySelector<HTMLElement>('#predictions')?.dataset.name === n, name, { timeout: 20_000 });
+  return page.$$eval('#predictions li', (lis) => lis.map((li) => ({ language: li.getAttribute('data-language')!, prob: Number(li.getAttribute('data-prob')) })));
+}
+
+function expectTop3(r: Ranked[]): void {
+  expect(r).toHaveLength(3);
+  expect(new Set(r.map((x) => x.language)).size).toBe(3);
+  expect(r[0]!.prob).toBeGreaterThanOrEqual(r[1]!.prob);
+  expect(r[1]!.prob).toBeGreaterThanOrEqual(r[2]!.prob);
+  expect(r.every((x) => x.prob > 0 && x.prob <= 1)).toBe(true);
+  expect(r[0]!.prob + r[1]!.prob + r[2]!.prob).toBeLessThanOrEqual(1 + 1e-6);
+}
+
+function cliPredict(model: string, names: string[]): Ranked[][] {
+  const r = cli(['predict', ...names, '--model', model, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { top: Ranked[] }[]).map((p) => p.top);
+}
+
+function expectSamePredictions(page: Ranked[], ref: Ranked[], what: string): void {
+  expect(page.map((x) => x.language), what).toEqual(ref.map((x) => x.language));
+  page.forEach((x, i) => expect(Math.abs(x.prob - ref[i]!.prob), `${what}: ${x.language}`).toBeLessThan(1e-4));
+}
+
+function cliTrain(out: string, args: string[]): void {
+  const r = cli(['train', '--hidden', '32', '--epochs', '1', '--limit', '2000', ...args, '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+// ---- tests ----------------------------------------------------------------------------------------------
+
+describe('browser bundles', () => {
+  it('contain no Node-only code (no node:* module, no Dawn addon)', () => {
+    for (const f of ['dist/browser.js', 'dist/demo/app.js']) {
+      const js = readFileSync(resolve(ROOT, f), 'utf8');
+      expect(js.match(/["'`]node:[\w/]+["'`]/g), f).toBeNull();
+      expect(js.match(/(from|import|require)\s*\(?\s*["'`]webgpu["'`]/g), f).toBeNull();
+      expect(js, f).not.toMatch(/dawn\.node|createRequire|process\.env/);
+    }
+  });
+});
+
+describe('demo page in Chromium', () => {
+  it('trains on WebGPU: the loss falls, test accuracy beats the majority baseline, top-3 predictions, and the CLI reads its model file', async () => {
+    const page = await openPage('?cell=gru&hidden=32&epochs=2&limit=4000&lr=0.01');
+    await ready(page);
+    const adapter = await page.textContent('#adapter');
+    expect(adapter).toMatch(/^WebGPU · \S/);
+    console.log(`browser adapter: ${adapter}`);
+
+    const t0 = Date.now();
+    await page.click('#train');
+    await page.waitForSelector('body[data-run="training"]');
+    await page.waitForSelector('body[data-run="done"], body[data-run="failed"]', { timeout: 100_000 });
+    expect(await page.getAttribute('body', 'data-run'), await page.textContent('#run-status') ?? '').toBe('done');
+    const speed = Number(await page.getAttribute('#names-per-sec', 'data-average'));
+    console.log(`browser training: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${speed.toFixed(0)} names/s (2 epochs of 4,000 names + 2 evaluations of 4,017)`);
+    expect(speed).toBeGreaterThan(0);
+
+    const losses = (await page.getAttribute('#chart', 'data-losses'))!.split(',').map(Number);
+    expect(losses.length).toBeGreaterThan(10);
+    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+    expect(mean(losses.slice(-3))).toBeLessThan(0.8 * mean(losses.slice(0, 3)));
+
+    const rows = await page.$$eval('#epoch-table tbody tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-accuracy'))));
+    expect(rows).toHaveLength(2);
+    const data = parseNamesZip(readFileSync(sharedData()), 'names');
+    const { test } = splitNames(data, { seed: 20240601, testFraction: 0.2, dedup: false });
+    const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
+    expect(rows[1]!).toBeGreaterThan(baseline + 0.05);
+
+    const top = await predictInPage(page, 'Nguyen');
+    expectTop3(top);
+
+    // Save: the CLI's format, and the CLI predicts what the page predicts.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const file = join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    const m = parseModel(readFileSync(file, 'utf8'), file);
+    expect(m.config).toMatchObject({ cell: 'gru', hidden: 32, attention: false });
+    expect(m.training?.testAccuracy).toBeCloseTo(rows[1]!, 5);
+    const ref = cliPredict(file, NAMES);
+    for (const [i, name] of NAMES.entries()) expectSamePredictions(await predictInPage(page, name), ref[i]!, `browser model, ${name}`);
+  });
+
+  it('a model trained by the CLI predicts the same in the page', async () => {
+    const file = join(tmp, 'cli-gru.json');
+    cliTrain(file, []);
+    const ref = cliPredict(file, NAMES);
+    const page = await openPage();
+    await ready(page);
+    await page.setInputFiles('#model-file', file);
+    await page.waitForSelector('body[data-model="loaded"]');
+    expect(await page.getAttribute('#model-info', 'data-file')).toBe('cli-gru.json');
+    for (const [i, name] of NAMES.entries()) {
+      const got = await predictInPage(page, name);
+      expectTop3(got);
+      expectSamePredictions(got, ref[i]!, `CLI model, ${name}`);
+    }
+  });
+
+  it('an attention model shades each character by its attention weight', async () => {
+    const file = join(tmp, 'cli-attention.json');
+    cliTrain(file, ['--model', 'rnn', '--attention']);
+    const ref = cliPredict(file, ['Papadopoulos']);
+    const page = await openPage();
+    await ready(page);
+    await page.setInputFiles('#model-file', file);
+    await page.waitForSelector('body[data-model="loaded"]');
+    expectSamePredictions(await predictInPage(page, 'Papadopoulos'), ref[0]!, 'attention model');
+    await page.waitForSelector('#explain-box:not([hidden])');
+    const chars = await page.$$eval('#explain .ch', (s) => s.map((e) => ({ ch: e.textContent, alpha: Number(e.getAttribute('data-alpha')) })));
+    expect(chars.map((c) => c.ch).join('')).toBe('Papadopoulos');
+    expect(chars.reduce((s, c) => s + c.alpha, 0)).toBeCloseTo(1, 2);
+    expect(chars.every((c) => c.alpha > 0)).toBe(true);
+  });
+
+  it('an uncaptured WebGPU error is shown on the page and logged as a console error', async () => {
+    // Catch the page's device as it is made, then make an invalid buffer on it.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const logged: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && logged.push(m.text())));
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    await page.addInitScript(() => {
+      const request = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, ...a: Parameters<typeof request>) {
+        const d = await request.apply(this, a);
+        (window as unknown as { testDevice: GPUDevice }).testDevice = d;
+        return d;
+      };
+    });
+    await page.goto(url);
+    await ready(page);
+    await page.evaluate(async () => {
+      const d = (window as unknown as { testDevice: GPUDevice }).testDevice;
+      d.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+      await d.queue.onSubmittedWorkDone(); // an idle device delivers its errors only when something flushes it
+    });
+    await page.waitForSelector('#errors:not([hidden])');
+    expect(await page.getAttribute('#errors', 'data-count')).toBe('1');
+    expect(await page.textContent('#errors')).toMatch(/^WebGPU error: /);
+    expect(logged.join('\n')).toMatch(/WebGPU error: /);
+  });
+
+  it('without WebGPU: says so, trains on the CPU reference when asked, and Stop stops it', async () => {
+    const page = await openPage('?cell=gru&hidden=8&epochs=20&lr=0.01', { noWebGpu: true });
+    await page.waitForSelector('body[data-device="none"]');
+    expect(await page.isVisible('#no-webgpu')).toBe(true);
+    expect(await page.textContent('#no-webgpu-why')).toMatch(/navigator\.gpu is missing/);
+    expect(await page.isDisabled('#train')).toBe(true);
+    expect(await page.textContent('#use-cpu')).toMatch(/CPU reference \(slow\)/);
+    await page.click('#use-cpu');
+    await ready(page, 'cpu');
+    expect(await page.isVisible('#no-webgpu')).toBe(false);
+    expect(await page.textContent('#adapter')).toMatch(/CPU reference/);
+
+    await page.click('#train');
+    // A few steps in, the page still answers a click: training yields to the browser at every read.
+    await page.waitForFunction(() => Number(document.querySelector('#chart')?.getAttribute('data-points')) >= 3, null, { timeout: 30_000 });
+    const clicked = Date.now();
+    await page.click('#stop');
+    await page.waitForSelector('body[data-run="stopped"]', { timeout: 10_000 });
+    expect(Date.now() - clicked).toBeLessThan(5_000);
+    expect(await page.isDisabled('#train')).toBe(false);
+    // The weights as they were when stopped can be tried.
+    await page.waitForSelector('body[data-model="trained"]');
+    expectTop3(await predictInPage(page, 'Schmidt'));
+  });
+
+  it('a server without names data: the page asks for the zip and reads the picked file', async () => {
+    const base = await startServer([], { WEBGPU_RNN_DATA: '', XDG_CACHE_HOME: join(tmp, 'empty-cache') });
+    const page = await openPage('', { base });
+    await page.waitForSelector('body[data-data="missing"]');
+    expect(await page.isVisible('#data-picker')).toBe(true);
+    expect(await page.isDisabled('#train')).toBe(true);
+    await page.setInputFiles('#data-file', { name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
+    await page.waitForSelector('#data-error:not([hidden])');
+    expect(await page.textContent('#data-error')).toMatch(/broken\.zip is not a valid zip/);
+    await page.setInputFiles('#data-file', sharedData());
+    await ready(page);
+    expect(await page.textContent('#data-status')).toMatch(/20,074 names in 18 languages/);
+    expect(await page.isDisabled('#train')).toBe(false);
+  });
+});
