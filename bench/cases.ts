@@ -6,8 +6,8 @@
 //   bytes — the least traffic the kernel can do: every element it must read, read once, and every element
 //           it writes, written once (4 bytes each). Caches make the real traffic differ either way.
 import type { Tunables, Params, KernelDef } from '../src/core/kernel.js';
-import { kernelInfo, resolveTunables } from '../src/core/kernel.js';
-import type { GemmTile } from '../src/gpu/tuning.js';
+import { kernelInfo } from '../src/core/kernel.js';
+import type { GemmTile, Tuning } from '../src/gpu/tuning.js';
 import { VOCAB_SIZE } from '../src/data/vocab.js';
 import { ALL_KERNELS } from '../src/kernels.js';
 import type { CellSpec } from '../src/model/cells.js';
@@ -15,7 +15,7 @@ import type { PackedBatch } from '../src/model/packing.js';
 import { paramLayout } from '../src/model/params.js';
 import { typicalRows } from './data.js';
 import type { Shape } from './options.js';
-import { KERNEL_VARIANTS } from './variants.js';
+import { KERNEL_ALTERNATIVES } from './variants.js';
 
 /** Initial contents of one buffer: random in [-0.5, 0.5], zeros, ones, or given data. */
 export type Init = 'rand' | 'zero' | 'unit' | Float32Array | Uint32Array;
@@ -23,7 +23,7 @@ export type Init = 'rand' | 'zero' | 'unit' | Float32Array | Uint32Array;
 export interface KernelCase {
   /** Registry name (what --kernels filters on). */
   kernel: string;
-  /** Which use of the kernel: 'dW_hh', 'prod' (the production kernel), 'v2' (a prototype), ... */
+  /** Which use of the kernel ('dW_hh h^T dG', 'prod', …); alternatives end in 'alt' (bench/variants.ts) or '+tile'. */
   variant: string;
   shape: string;
   /** Human-readable sizes, e.g. 'm=453 n=384 k=128'. */
@@ -32,7 +32,10 @@ export interface KernelCase {
   /** One entry per storage binding of the kernel: element count and contents. */
   buffers: Record<string, { size: number; init: Init }>;
   params: Params;
+  /** The dispatch's tunables: production (the tuning's choice for this shape) or an alternative. */
   tunables?: Tunables;
+  /** Whether these are the tuning's own choice (false: an alternative from bench/variants.ts). */
+  production: boolean;
   flops: number;
   bytes: number;
 }
@@ -57,30 +60,41 @@ export function batchInts(b: PackedBatch): { data: Uint32Array; off: Record<stri
   return { data, off };
 }
 
-/** The cases of one shape for the cells given (cell-specific kernels) — GRU widths for the shared ones. */
+/** 'RB=10 TN=2 WG=8': tunables for the table, without the gemm's transpose/accumulate flags (the use says them). */
+export const tunablesLabel = (t: Tunables): string => Object.keys(t).filter((k) => !/^(TRANS_A|TRANS_B|ACCUMULATE)$/.test(k)).sort().map((k) => `${k}=${t[k]}`).join(' ');
+const label = (t: Tunables): string => Object.keys(t).sort().map((k) => `${k}=${t[k]}`).join(' ');
+
 /**
- * `tile`: the probe's best gemm tile; each gemm case is then measured with it too (variant '… +tile'), to
- * show whether the tile that wins at 1024^3 also wins at training shapes.
+ * The cases of one shape for the cells given (cell-specific kernels) — GRU widths for the shared ones. Each
+ * case runs with the tunables `tuning` picks for its shape (production), followed by the alternatives of
+ * bench/variants.ts that differ from it (same buffers and params). `tile`: the probe's best gemm tile; each
+ * gemm case is then measured with it too (variant '… +tile'), to show whether the tile that wins at 1024^3
+ * also wins at training shapes.
  */
-export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string; spec: CellSpec }[], classes: number, tile?: GemmTile): KernelCase[] {
+export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string; spec: CellSpec }[], classes: number, tuning: Tuning, tile?: GemmTile): KernelCase[] {
   const H = shape.hidden, B = b.batch, N = b.rows, C = classes, V = VOCAB_SIZE;
-  const label = shape.label;
   const ints = batchInts(b);
   const out: KernelCase[] = [];
-  // Every case is followed by the prototypes/tunings of the same kernel (bench/variants.ts), same buffers.
-  const add = (c: Omit<KernelCase, 'shape'>) => {
-    out.push({ ...c, shape: label });
-    for (const v of KERNEL_VARIANTS.filter((v) => v.base === c.def.name)) {
-      out.push({ ...c, shape: label, variant: v.variant, def: v.def, ...(v.tunables ? { tunables: v.tunables } : {}) });
+  // `c.tunables` are the call's fixed tunables (gemm transposes, accumulation): part of its meaning.
+  const add = (c: Omit<KernelCase, 'shape' | 'production'>) => {
+    const fixed = c.tunables ?? {};
+    const prod = tuning.tunablesFor(c.def.name, c.params, fixed);
+    out.push({ ...c, shape: shape.label, tunables: prod, production: true });
+    const seen = new Set([label(prod)]);
+    for (const v of KERNEL_ALTERNATIVES.filter((v) => v.kernel === c.def.name)) {
+      const t = { ...prod, ...v.tunables, ...fixed };
+      if (seen.has(label(t))) continue;
+      seen.add(label(t));
+      out.push({ ...c, shape: shape.label, variant: c.variant === 'prod' ? 'alt' : `${c.variant} alt`, tunables: t, production: false });
     }
   };
   const gemmP = (m: number, n: number, k: number, extra: Params = {}): Params => ({
     m, n, k, off_a: 0, lda: 0, off_b: 0, ldb: 0, off_c: 0, ldc: 0, off_bias: 0, has_bias: 0, ...extra,
   });
 
-  // ---- recurrent step kernels, per cell, at the batch's average active rows -----------------------
-  const n = typicalRows(b);
-  for (const { spec } of cells) {
+  // ---- recurrent step kernels, per cell, at the batch's average active rows and at all rows (the first
+  // positions of a batch) -------------------------------------------------------------------------------
+  for (const n of [...new Set([typicalRows(b), B])]) for (const { spec } of cells) {
     const G = spec.gates * H;
     const sizes: Record<string, number> = {
       // Two positions' worth of rows: 'prev'/'cur' (forward) or 'cur'/'tgt' (backward) are rows 0..n-1, n..2n-1.
@@ -115,7 +129,7 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
   }
   const gemm = k('gemm');
   if (gemm) {
-    const tiled = tile && !sameTile(tile, resolveTunables(gemm)) ? tile : undefined;
+    const tiled = tile && !sameTile(tile, { ...tuning.gemm }) ? tile : undefined;
     const g = (variant: string, m: number, nn: number, kk: number, extra: Params, t: Tunables, bytes: number, sizes: [number, number, number]) => {
       const c = {
         kernel: 'gemm', variant, dims: `m=${m} n=${nn} k=${kk}`, def: gemm,
@@ -123,7 +137,7 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
         params: gemmP(m, nn, kk, extra), tunables: t, flops: 2 * m * nn * kk, bytes: F * bytes,
       };
       add(c);
-      if (tiled) add({ ...c, variant: `${variant} +tile`, tunables: { ...t, ...tiled } });
+      if (tiled) out.push({ ...c, shape: shape.label, variant: `${variant} +tile`, tunables: { ...t, ...tiled }, production: false });
     };
     // Input projection of a layer above the first: X[N, H] W_ih[H, 3H] + b.
     g('in-proj X W_ih', N, G, H, { lda: H, ldb: G, ldc: G, has_bias: 1 }, {}, N * H + H * G + G + N * G, [N * H, H * G, N * G]);

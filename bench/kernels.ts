@@ -1,6 +1,6 @@
 // Runs the kernel cases: device time per dispatch (DispatchTimer), the CPU twin's time, and a check that
-// GPU and twin agree (always for prototypes, whose only reference is the twin; for the others whenever the
-// twin runs anyway — a cheap sanity check, test/kernels.test.ts is the real one).
+// GPU and twin agree (always for alternatives, whose tunables the tests may not cover; for production
+// whenever the twin runs anyway — a cheap sanity check, test/kernels.test.ts is the real one).
 import type { Buf } from '../src/core/backend.js';
 import { kernelInfo, resolveTunables, type HostArray } from '../src/core/kernel.js';
 import { Rng } from '../src/core/rng.js';
@@ -95,8 +95,7 @@ export async function runKernelCase(be: GpuBackend, timer: DispatchTimer, c: Ker
   if (problem) return { ...row, note: problem };
   const info = kernelInfo(c.def);
   const writable = info.bindings.filter((b) => b.access === 'read_write').map((b) => b.name);
-  const isPrototype = c.def.name !== c.kernel; // its own WGSL, checked against the production twin
-  const wantCheck = o.cpu || isPrototype;
+  const wantCheck = o.cpu || !c.production;
 
   // GPU buffers from the initial data.
   const init = initialArrays(c);

@@ -21,11 +21,12 @@ import { requestNodeDevice } from '../src/node/device.js';
 import { kernelCases } from './cases.js';
 import { batchAt, loadBenchData, SHUFFLE_SEED, SPLIT, typicalRows, type BenchData } from './data.js';
 import { runKernelCase, type KernelRow } from './kernels.js';
+import { tunablesLabel } from './cases.js';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.js';
 import { runProbe, type ProbeResult } from './probe.js';
 import { attentionSupported, runStepConfig, type StepRow } from './steps.js';
 import { fmt, table } from './table.js';
-import { GRU_V2, gemmTileSubstitution, KERNEL_VARIANTS, type Substitution } from './variants.js';
+import { stepAlternatives, type StepAlternative } from './variants.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..'); // dist/bench.js -> project root
 const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
@@ -80,10 +81,10 @@ function printProbe(p: ProbeResult, s: AdapterSummary): void {
   out(`roof (best gemm rate seen): ${fmt(p.roofGflops, 2)} GFLOP/s;  dispatch floor: ${fmt(p.dispatchFloorUs, 1)} µs;  stream (adam, ${p.streamElements} elements): ${fmt(p.streamGBps, 2)} GB/s`);
   const known = tuningFor(s);
   const same = known.gemm.WG_X === b.WG_X && known.gemm.WG_Y === b.WG_Y && known.gemm.TM === b.TM && known.gemm.TN === b.TN;
-  out(`src/gpu/tuning.ts for this adapter: ${JSON.stringify(known.gemm)} (${known.source})${same ? ' — matches the probe' : ' — differs from the probe; entry:'}`);
+  out(`src/gpu/tuning.ts '${known.name}' tile for large products: ${JSON.stringify(known.gemm)} (${known.source})${same ? ' — matches the probe' : ' — differs from the probe'}`);
   if (!same) {
     const g = p.bestBySize['1024'] ?? p.roofGflops;
-    out(`  tuning entry: { vendor: /${s.vendor}/i, description: /${s.description.split(/[\s:]/)[0]}/i, tuning: { gemm: ${JSON.stringify(b).replace(/"/g, '')}, gemmGflops: ${fmt(g, 1)}, source: 'node bench probe' } }`);
+    out(`  to record the probe's tile for this adapter, give its entry in src/gpu/tuning.ts gemm: ${JSON.stringify(b).replace(/"/g, '')}, gemmGflops: ${fmt(g, 1)} (after checking the training shapes in the kernel table: '+tile' rows)`);
   }
   out();
 }
@@ -91,11 +92,11 @@ function printProbe(p: ProbeResult, s: AdapterSummary): void {
 function printKernels(rows: KernelRow[]): void {
   out(table(
     [
-      { header: 'kernel', align: 'left' }, { header: 'variant', align: 'left' }, { header: 'shape', align: 'left' }, { header: 'dims', align: 'left' },
+      { header: 'kernel', align: 'left' }, { header: 'variant', align: 'left' }, { header: 'tunables', align: 'left' }, { header: 'shape', align: 'left' }, { header: 'dims', align: 'left' },
       { header: 'gpu µs' }, { header: 'cpu µs' }, { header: 'speedup' }, { header: 'GFLOP/s', digits: 2 }, { header: 'GB/s', digits: 2 },
       { header: '%roof', digits: 1 }, { header: '%bw', digits: 1 }, { header: 'check', align: 'left' },
     ],
-    rows.map((r) => [r.kernel, r.variant, r.shape, r.dims, r.gpuUs, r.cpuUs, r.speedup, r.gflops, r.gbps, r.roofPct, r.bwPct, r.note ?? r.check ?? '']),
+    rows.map((r) => [r.kernel, r.variant, tunablesLabel(r.tunables ?? {}), r.shape, r.dims, r.gpuUs, r.cpuUs, r.speedup, r.gflops, r.gbps, r.roofPct, r.bwPct, r.note ?? r.check ?? '']),
   ));
 }
 
@@ -115,12 +116,13 @@ function printSteps(rows: StepRow[]): void {
     ]),
   ));
   out();
-  for (const sub of new Set(rows.map((r) => r.substitution).filter(Boolean))) out(`${rows.find((r) => r.substitution === sub)!.model.split('/')[1]}: ${sub}`);
-  out('Per-kernel share of one step (each dispatch of the step replayed alone; % of their sum):');
-  for (const r of rows) {
-    const parts = r.breakdown.map((b) => `${b.kernel} ${fmt(b.pct, 1)}% (${b.dispatches}x, ${fmt(b.ms, 2)} ms)`);
-    out(`  ${r.model} ${r.shape}: ${parts.join('; ')}`);
-  }
+  for (const alt of new Set(rows.map((r) => r.alternative).filter(Boolean))) out(`${rows.find((r) => r.alternative === alt)!.model.split('/')[1]}: ${alt}`);
+  out(`tuning: ${[...new Set(rows.filter((r) => !r.alternative).map((r) => r.tuning))].join(', ')} (src/gpu/tuning.ts) for the rows without an alternative`);
+  out('Per-kernel share of one step (each dispatch of the step replayed alone; % of their sum), by kernel:');
+  const share = (b: StepRow['breakdown'][number]) => `${b.kernel} ${fmt(b.pct, 1)}% (${b.dispatches}x, ${fmt(b.ms, 2)} ms)`;
+  for (const r of rows) out(`  ${r.model} ${r.shape}: ${r.byKernel.map(share).join('; ')}`);
+  out('… and by kernel and tunables:');
+  for (const r of rows) out(`  ${r.model} ${r.shape}: ${r.breakdown.map(share).join('; ')}`);
 }
 
 /**
@@ -187,6 +189,8 @@ async function main(): Promise<number> {
   const s = handle.summary;
   // The adapter summary too, as the CLI passes it: the network's 'auto' choices (recurrence) depend on it.
   const be = new GpuBackend(handle.device, { description: describeAdapter(s), adapter: s });
+  // The tunables the network (and the CLI) use on this adapter: what 'prod' rows measure.
+  const tuning = tuningFor(s);
   const timer = new DispatchTimer(be, handle.timestamps);
   const commit = gitCommit();
   out(`webgpu-rnn bench — ${started.toISOString()} — commit ${commit ?? 'unknown'} — node ${process.version}`);
@@ -205,7 +209,7 @@ async function main(): Promise<number> {
     probe = await runProbe(be, timer, opts.quick, log);
     printProbe(probe, s);
   }
-  const roof = probe?.roofGflops ?? tuningFor(s).gemmGflops ?? null;
+  const roof = probe?.roofGflops ?? tuning.gemmGflops ?? null;
   if (!probe) notes.push(roof ? `no probe: roof from src/gpu/tuning.ts (${roof} GFLOP/s)` : 'no probe and no tuning entry: no %roof');
 
   // Cells the model code has (lstm arrives with another change; skipped with a note until then).
@@ -227,7 +231,7 @@ async function main(): Promise<number> {
     for (const shape of opts.shapes) {
       const b = batchAt(data, shape.batch, 0);
       out(`-- ${shape.label}: batch of ${b.batch} names, ${b.rows} packed rows, ${b.steps} steps, step kernels at n_cur = rows/steps = ${typicalRows(b)}`);
-      let cases = kernelCases(shape, b, cells, data.classes, probe?.best);
+      let cases = kernelCases(shape, b, cells, data.classes, tuning, probe?.best);
       if (opts.kernels.length) cases = cases.filter((c) => opts!.kernels.includes(c.kernel));
       const rows: KernelRow[] = [];
       for (const c of cases) {
@@ -241,7 +245,7 @@ async function main(): Promise<number> {
     const known = new Set(kernelRows.map((r) => r.kernel));
     const uncovered = ALL_KERNELS.map((k) => k.name).filter((n) => !known.has(n) && (!opts!.kernels.length || opts!.kernels.includes(n)));
     if (uncovered.length) notes.push(`kernels without a bench case here: ${uncovered.join(', ')}`);
-    if (KERNEL_VARIANTS.length) notes.push('variants other than "prod" are prototypes (bench/variants.ts), not used by the network');
+    notes.push(`production rows use the '${tuning.name}' tuning's tunables for their shape (src/gpu/tuning.ts); 'alt' and '+tile' rows are other tunables of the same kernel (bench/variants.ts)`);
   }
 
   // Training steps and epochs.
@@ -252,27 +256,25 @@ async function main(): Promise<number> {
     const auto = resolveRecurrence('auto', be);
     const other: Recurrence = auto === 'step' ? 'sequence' : 'step';
     out(`recurrence: '${auto}' (the CLI's choice for this adapter); gru@${other} rows run the other strategy`);
-    const configs: { cell: CellType; attention: boolean; sub?: Substitution; recurrence: Recurrence; label?: string }[] = cells.map((c) => ({ cell: c.name, attention: false, recurrence: auto }));
+    const configs: { cell: CellType; attention: boolean; alt?: StepAlternative; recurrence: Recurrence; label?: string }[] = cells.map((c) => ({ cell: c.name, attention: false, recurrence: auto }));
     if (cells.some((c) => c.name === 'gru')) {
       // Attention: measured for the GRU when the network dispatches it for config.attention.
-      const why = await attentionSupported(be, data);
+      const why = await attentionSupported(be, data, tuning);
       if (why) {
         notes.push(`attention skipped: ${why}`);
         out(`note: attention skipped: ${why}`);
       } else configs.push({ cell: 'gru', attention: true, recurrence: auto });
       configs.push({ cell: 'gru', attention: false, recurrence: other, label: `@${other}` });
-      // The prototypes in a whole step ('step' recurrence only: they replace the per-position kernels):
-      // v2 GRU step kernels, then also the probe's gemm tile.
-      configs.push({ cell: 'gru', attention: false, sub: GRU_V2, recurrence: 'step' });
-      if (probe) configs.push({ cell: 'gru', attention: false, sub: gemmTileSubstitution({ ...probe.best }, GRU_V2), recurrence: 'step' });
+      // The whole network with other tunings (bench/variants.ts), paired with production.
+      for (const alt of stepAlternatives(tuning, probe?.best ?? null)) configs.push({ cell: 'gru', attention: false, alt, recurrence: auto });
     }
     for (const shape of opts.shapes) {
       for (const c of configs) {
-        const name = `${c.cell}${c.attention ? '+att' : ''}${c.sub ? `/${c.sub.label}` : ''}${c.label ?? ''}`;
+        const name = `${c.cell}${c.attention ? '+att' : ''}${c.alt ? `/${c.alt.label}` : ''}${c.label ?? ''}`;
         log(`steps ${name} ${shape.label}`);
         let r: StepRow | string;
         try {
-          r = await runStepConfig(be, timer, data, c.cell, c.attention, shape, { quick: opts.quick, epoch: opts.epoch, roofGflops: roof, log }, c.sub, c.recurrence, c.label);
+          r = await runStepConfig(be, timer, data, c.cell, c.attention, shape, { quick: opts.quick, epoch: opts.epoch, roofGflops: roof, log }, tuning, c.alt, c.recurrence, c.label);
         } catch (e) {
           r = (e as Error).message; // e.g. a strategy the network does not support for this cell
         }

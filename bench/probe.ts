@@ -38,10 +38,15 @@ const key = (t: GemmTile) => `${t.WG_X}x${t.WG_Y}/${t.TM}x${t.TN}`;
 function tileGrid(quick: boolean, maxInvocations: number): GemmTile[] {
   if (quick) return [DEFAULT_TILE, { WG_X: 8, WG_Y: 4, TM: 8, TN: 4 }, { WG_X: 8, WG_Y: 8, TM: 4, TN: 4 }];
   const out: GemmTile[] = [];
-  // Invocations <= 256 (the project's portability limit, ARCHITECTURE.md); TM x TN <= 32 accumulators.
+  // Invocations <= 256 (the project's portability limit, ARCHITECTURE.md); 4 to 64 accumulators (TM x TN).
   for (const WG_X of [8, 16, 32]) for (const WG_Y of [1, 2, 4, 8]) for (const TM of [2, 4, 8]) for (const TN of [1, 2, 4, 8]) {
-    if (WG_X * WG_Y > Math.min(256, maxInvocations) || TM * TN > 32 || TM * TN < 4) continue;
+    if (WG_X * WG_Y > Math.min(256, maxInvocations) || TM * TN > 64 || TM * TN < 4) continue;
     out.push({ WG_X, WG_Y, TM, TN });
+  }
+  // Larger blocks (up to 128 accumulators) in small workgroups: on lavapipe, where every load costs ~30
+  // multiply-adds, fewer loads per multiply-add win even though the accumulators spill (16 x 16 does not).
+  for (const [WG_X, WG_Y] of [[8, 1], [8, 2], [16, 1]] as const) for (const [TM, TN] of [[16, 8], [8, 16], [16, 4], [4, 16]] as const) {
+    if (WG_X * WG_Y <= maxInvocations) out.push({ WG_X, WG_Y, TM, TN });
   }
   return out;
 }

@@ -1,11 +1,13 @@
 // Whole training steps and epochs, as a trainer runs them: Network.forward(train) + backward +
-// Optimizer.update + submit per batch, the stats read back every 20 steps. Then a per-kernel breakdown of
-// one step: every dispatch of the step is replayed on its own (DispatchTimer) and the device times are
-// summed per kernel, which says where the step's time goes.
+// Optimizer.update + submit per batch, the stats read back every 20 steps, with the adapter's tuning (or an
+// alternative Tuning, bench/variants.ts). Then a per-kernel breakdown of one step: every dispatch of the
+// step is replayed on its own (DispatchTimer) and the device times are summed per kernel and tunables,
+// which says where the step's time goes.
 import type { Backend, Buf } from '../src/core/backend.js';
 import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
 import type { DispatchTimer } from '../src/gpu/profiler.js';
+import type { Tuning } from '../src/gpu/tuning.js';
 import { cellSpec } from '../src/model/cells.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';
 import { Network, type Recurrence } from '../src/model/network.js';
@@ -15,7 +17,7 @@ import { initParams } from '../src/model/params.js';
 import { VOCAB_SIZE } from '../src/data/vocab.js';
 import { batchAt, epochBatches, type BenchData } from './data.js';
 import type { Shape } from './options.js';
-import type { Substitution } from './variants.js';
+import type { StepAlternative } from './variants.js';
 
 /** How often a trainer reads the stats (loss, accuracy, NaN count) back. */
 export const STATS_EVERY = 20;
@@ -31,10 +33,7 @@ interface Recorded {
 class RecordingBackend implements Backend {
   readonly kind = 'gpu' as const;
   log: Recorded[] | null = null;
-  constructor(
-    readonly inner: GpuBackend,
-    private readonly substitute?: Substitution,
-  ) {}
+  constructor(readonly inner: GpuBackend) {}
   get description(): string {
     return this.inner.description;
   }
@@ -54,11 +53,6 @@ class RecordingBackend implements Backend {
     this.inner.copy(src, srcOffset, dst, dstOffset, count);
   }
   run(k: KernelDef, bufs: Record<string, Buf>, p: Params, t?: Tunables): void {
-    const sub = this.substitute?.map(k, p, t);
-    if (sub) {
-      k = sub.k;
-      t = sub.t;
-    }
     this.log?.push({ k, bufs: { ...bufs }, p: { ...p }, ...(t ? { t: { ...t } } : {}) });
     this.inner.run(k, bufs, p, t);
   }
@@ -80,7 +74,7 @@ class RecordingBackend implements Backend {
 }
 
 export interface BreakdownRow {
-  /** Kernel name plus the tunables the network overrides (e.g. 'gemm TRANS_A'). */
+  /** Kernel name plus the dispatch's tunables (e.g. 'gemm TRANS_A,TM=8,TN=8,WG_X=8,WG_Y=1'). */
   kernel: string;
   dispatches: number;
   ms: number;
@@ -99,8 +93,10 @@ export interface Throughput {
 
 export interface StepRow {
   model: string;
-  /** The kernel substitution measured (prototypes), if any. */
-  substitution: string | null;
+  /** The Tuning the network ran with (src/gpu/tuning.ts entry name, or an alternative's). */
+  tuning: string;
+  /** What the alternative measured is (bench/variants.ts), null for production. */
+  alternative: string | null;
   recurrence: Recurrence;
   cell: string;
   attention: boolean;
@@ -118,11 +114,13 @@ export interface StepRow {
   gflops: number;
   roofPct: number | null;
   breakdown: BreakdownRow[];
+  /** The breakdown summed per kernel name (all tunables together), largest first. */
+  byKernel: BreakdownRow[];
   /** Sum of the replayed dispatches' device times (compare with step.msPerBatch). */
   breakdownMs: number;
   /**
-   * With a substitution: production ms/batch over substituted ms/batch, measured in alternating rounds of a
-   * few steps each on two networks side by side (median of the rounds), so that both see the same load
+   * For an alternative: production ms/batch over the alternative's ms/batch, measured in alternating rounds
+   * of a few steps each on two networks side by side (median of the rounds), so that both see the same load
    * from other processes on a shared machine; the separate ms/batch figures do not.
    */
   pairedSpeedup: number | null;
@@ -136,13 +134,13 @@ export interface StepOptions {
 }
 
 /** Network + Optimizer for one configuration; null (with the reason) when the model code lacks it. */
-function makeModel(rec: RecordingBackend, cfg: ModelConfig, cap: { batch: number; rows: number }, recurrence?: Recurrence): { net: Network; opt: Optimizer } | string {
+function makeModel(rec: RecordingBackend, cfg: ModelConfig, cap: { batch: number; rows: number }, tuning: Tuning, recurrence?: Recurrence): { net: Network; opt: Optimizer } | string {
   try {
     cellSpec(cfg.cell);
   } catch (e) {
     return (e as Error).message;
   }
-  const net = new Network(rec, cfg, cap);
+  const net = new Network(rec, cfg, cap, { tuning });
   if (recurrence) net.recurrence = recurrence;
   net.setParams(initParams(net.layout, 1));
   // The trainer's defaults: Adam, clipping at norm 1.
@@ -151,13 +149,13 @@ function makeModel(rec: RecordingBackend, cfg: ModelConfig, cap: { batch: number
 }
 
 /** Whether the network records an attention kernel for an attention config (else it ignores the flag). */
-export async function attentionSupported(be: GpuBackend, d: BenchData): Promise<string | null> {
+export async function attentionSupported(be: GpuBackend, d: BenchData, tuning: Tuning): Promise<string | null> {
   const rec = new RecordingBackend(be);
   const cfg: ModelConfig = { cell: 'gru', hidden: 8, layers: 1, bidirectional: false, attention: true, vocabSize: VOCAB_SIZE, numClasses: d.classes };
   let net: Network | null = null;
   try {
     const b = batchAt(d, 4, 0);
-    const m = makeModel(rec, cfg, { batch: 4, rows: b.rows });
+    const m = makeModel(rec, cfg, { batch: 4, rows: b.rows }, tuning);
     if (typeof m === 'string') return m;
     net = m.net;
     rec.log = [];
@@ -175,17 +173,16 @@ export async function attentionSupported(be: GpuBackend, d: BenchData): Promise<
   }
 }
 
-/** 'gemm TRANS_A', 'gemm TRANS_B,ACCUMULATE', 'gemm WG_X=1,WG_Y=64': the tunables a call overrides. */
 /** See StepRow.pairedSpeedup. */
-async function pairedSpeedup(be: GpuBackend, d: BenchData, cfg: ModelConfig, shape: Shape, sub: Substitution, quick: boolean, recurrence: Recurrence): Promise<number | null> {
+async function pairedSpeedup(be: GpuBackend, d: BenchData, cfg: ModelConfig, shape: Shape, prod: Tuning, alt: Tuning, quick: boolean, recurrence: Recurrence): Promise<number | null> {
   const longest = Math.max(...d.train.map((e) => e.ids.length));
-  const make = (s?: Substitution) => {
-    const rec = new RecordingBackend(be, s);
-    const m = makeModel(rec, cfg, { batch: shape.batch, rows: shape.batch * longest }, recurrence);
+  const make = (t: Tuning) => {
+    const rec = new RecordingBackend(be);
+    const m = makeModel(rec, cfg, { batch: shape.batch, rows: shape.batch * longest }, t, recurrence);
     if (typeof m === 'string') throw new Error(m);
     return { rec, ...m };
   };
-  const pair = [make(), make(sub)];
+  const pair = [make(prod), make(alt)];
   const batches = Array.from({ length: 8 }, (_, j) => batchAt(d, shape.batch, j));
   let k = 0;
   const run = async (m: (typeof pair)[number], n: number): Promise<number> => {
@@ -217,6 +214,7 @@ async function pairedSpeedup(be: GpuBackend, d: BenchData, cfg: ModelConfig, sha
   }
 }
 
+/** 'gemm TRANS_A,TM=8,…', 'gru_step_fwd RB=10,TN=2,WG=8': the kernel and the dispatch's tunables. */
 function breakdownKey(r: Recorded): string {
   const flags = Object.entries(r.t ?? {})
     .filter(([k, v]) => !(/^(TRANS_A|TRANS_B|ACCUMULATE)$/.test(k) && v === 0))
@@ -229,16 +227,16 @@ function breakdownKey(r: Recorded): string {
  * direction); the caller passes what the CLI would choose for this adapter (src/gpu/recurrence.ts) or the
  * other one for comparison.
  */
-export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: BenchData, cell: CellType, attention: boolean, shape: Shape, o: StepOptions, sub: Substitution | undefined, recurrence: Recurrence, label = ''): Promise<StepRow | string> {
-  const rec = new RecordingBackend(be, sub);
+export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: BenchData, cell: CellType, attention: boolean, shape: Shape, o: StepOptions, tuning: Tuning, alt: StepAlternative | undefined, recurrence: Recurrence, label = ''): Promise<StepRow | string> {
+  const rec = new RecordingBackend(be);
   const cfg: ModelConfig = { cell, hidden: shape.hidden, layers: 1, bidirectional: false, attention, vocabSize: VOCAB_SIZE, numClasses: d.classes };
   const longest = Math.max(...d.train.map((e) => e.ids.length));
-  const m = makeModel(rec, cfg, { batch: shape.batch, rows: shape.batch * longest }, recurrence);
+  const m = makeModel(rec, cfg, { batch: shape.batch, rows: shape.batch * longest }, alt?.tuning ?? tuning, recurrence);
   if (typeof m === 'string') return m;
   const { net, opt } = m;
   const spec = cellSpec(cell);
   const G = spec.gates * shape.hidden;
-  const model = `${cell}${attention ? '+att' : ''}${sub ? `/${sub.label}` : ''}${label}`;
+  const model = `${cell}${attention ? '+att' : ''}${alt ? `/${alt.label}` : ''}${label}`;
   let i = 0;
   const step = async (b: PackedBatch) => {
     net.forward(b, true);
@@ -299,6 +297,16 @@ export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: Ben
     }
     const breakdown = [...per.values()].sort((a, b) => b.ms - a.ms);
     for (const e of breakdown) e.pct = (100 * e.ms) / sumMs;
+    const perName = new Map<string, BreakdownRow>();
+    for (const e of breakdown) {
+      const name = e.kernel.split(' ')[0]!;
+      const t = perName.get(name) ?? { kernel: name, dispatches: 0, ms: 0, pct: 0 };
+      t.dispatches += e.dispatches;
+      t.ms += e.ms;
+      t.pct += e.pct;
+      perName.set(name, t);
+    }
+    const byKernel = [...perName.values()].sort((a, b) => b.ms - a.ms);
     await net.takeStats();
 
     // The epoch: every training batch of the shuffled split, packed on the fly as a trainer does.
@@ -329,10 +337,10 @@ export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: Ben
     const recurrentFlopsPerBatch = 3 * 2 * rows * H * G;
     const gflops = recurrentFlopsPerBatch / (stepT.msPerBatch * 1e6);
     return {
-      model, substitution: sub?.describe ?? null, recurrence, cell, attention, shape: shape.label, batch: shape.batch, hidden: H, params: net.layout.total, rows,
+      model, tuning: (alt?.tuning ?? tuning).name, alternative: alt?.describe ?? null, recurrence, cell, attention, shape: shape.label, batch: shape.batch, hidden: H, params: net.layout.total, rows,
       step: stepT, epoch, recurrentFlopsPerBatch, gflops, roofPct: o.roofGflops ? (100 * gflops) / o.roofGflops : null,
-      breakdown, breakdownMs: sumMs,
-      pairedSpeedup: sub ? await pairedSpeedup(be, d, cfg, shape, sub, o.quick, recurrence) : null,
+      breakdown, byKernel, breakdownMs: sumMs,
+      pairedSpeedup: alt ? await pairedSpeedup(be, d, cfg, shape, tuning, alt.tuning, o.quick, recurrence) : null,
     };
   } finally {
     opt.dispose();

@@ -1,102 +1,69 @@
-// Prototype variants of kernels (mostly the recurrent steps), measured next to the production kernels in the kernel
-// table (rows with a variant other than 'prod'). They are never used by the network. A prototype has the
-// production kernel's bindings, Params and CPU twin, so the bench also checks that it computes the same
-// values (the 'check' column). Tunable-only variants run the production WGSL with other constants.
-import { ceilDiv, type KernelDef, type Tunables } from '../src/core/kernel.js';
-import { gruStepBwd, gruStepFwd } from '../src/cpu/kernels/gru_step.js';
-import { embedGatherK, gruStepBwdK, gruStepFwdK } from '../src/kernels.js';
-import gruStepFwdV2Wgsl from '../shaders/gru_step_fwd_v2.wgsl';
-import gruStepBwdV2Wgsl from '../shaders/gru_step_bwd_v2.wgsl';
+// What the bench compares the production choices with. Production = the tunables the adapter's tuning
+// (src/gpu/tuning.ts) picks for each dispatch's shape; the alternatives are other tunables of the same
+// production WGSL (nothing here is a separate kernel file):
+//   - kernel table: rows 'alt K=V …' next to each 'prod' row, same buffers and params (and the same check
+//     against the CPU twin), to show what the tuning's choice is worth at that shape;
+//   - steps table: the whole network with another Tuning (e.g. the defaults an unknown adapter gets, or
+//     the probe's gemm tile everywhere), measured side by side with production (the 'vs prod' column).
+import type { Tunables } from '../src/core/kernel.js';
+import { GPU_TUNING, type GemmTile, type Tuning } from '../src/gpu/tuning.js';
 
-export interface KernelVariant {
-  /** The production kernel this one stands in for. */
-  base: string;
-  variant: string;
-  def: KernelDef;
-  tunables?: Tunables;
+export interface KernelAlternative {
+  /** Registry name of the kernel. */
+  kernel: string;
+  tunables: Tunables;
 }
 
-export const gruStepFwdV2K: KernelDef = {
-  name: 'gru_step_fwd_v2',
-  wgsl: gruStepFwdV2Wgsl,
-  cpu: gruStepFwd,
-  grid: (p, t) => [ceilDiv(p.h!, t.WG! * t.TN!), ceilDiv(p.n_cur!, t.RB!)],
-};
+/** Step kernels: the GPU defaults and register blocks around lavapipe's choices. */
+const step = (kernel: string, T: 'TN' | 'TK', alts: [number, number, number][]): KernelAlternative[] =>
+  alts.map(([WG, RB, t]) => ({ kernel, tunables: { WG, RB, [T]: t } }));
 
-export const gruStepBwdV2K: KernelDef = {
-  name: 'gru_step_bwd_v2',
-  wgsl: gruStepBwdV2Wgsl,
-  cpu: gruStepBwd,
-  grid: (p, t) => [ceilDiv(p.h!, t.WG! * t.TK!), ceilDiv(p.n_tgt!, t.RB!)],
-};
-
-const label = (t: Tunables): string => Object.entries(t).map(([k, v]) => `${k}=${v}`).join(' ');
-const tuned = (def: KernelDef, t: Tunables): KernelVariant => ({ base: def.name, variant: `prod ${label(t)}`, def, tunables: t });
-const proto = (base: string, def: KernelDef, t: Tunables): KernelVariant => ({ base, variant: `v2 ${label(t)}`, def, tunables: t });
-
-
-/**
- * embed_gather with the row grid capped: the production grid has one workgroup per packed row (thousands
- * of tiny workgroups; lavapipe pays a fixed cost per workgroup), the WGSL already strides over rows.
- */
-export const embedGatherCappedK: KernelDef = {
-  ...embedGatherK,
-  name: 'embed_gather_rows32',
-  grid: (p, t) => [ceilDiv(p.width!, t.WG!), Math.min(p.n!, 32)],
-};
-
-export const KERNEL_VARIANTS: KernelVariant[] = [
-  tuned(gruStepFwdK, { WG: 32, RB: 8 }),
-  proto('gru_step_fwd', gruStepFwdV2K, { WG: 32, RB: 4, TN: 2 }),
-  proto('gru_step_fwd', gruStepFwdV2K, { WG: 32, RB: 8, TN: 2 }),
-  proto('gru_step_fwd', gruStepFwdV2K, { WG: 32, RB: 16, TN: 2 }),
-  proto('gru_step_fwd', gruStepFwdV2K, { WG: 16, RB: 8, TN: 4 }),
-  proto('gru_step_fwd', gruStepFwdV2K, { WG: 16, RB: 4, TN: 4 }),
-  tuned(gruStepBwdK, { WG: 32, RB: 8 }),
-  proto('gru_step_bwd', gruStepBwdV2K, { WG: 16, RB: 4, TK: 4 }),
-  proto('gru_step_bwd', gruStepBwdV2K, { WG: 16, RB: 8, TK: 4 }),
-  proto('gru_step_bwd', gruStepBwdV2K, { WG: 16, RB: 16, TK: 4 }),
-  proto('gru_step_bwd', gruStepBwdV2K, { WG: 32, RB: 8, TK: 2 }),
-  { base: 'embed_gather', variant: 'grid rows 32', def: embedGatherCappedK },
+export const KERNEL_ALTERNATIVES: KernelAlternative[] = [
+  ...step('rnn_step_fwd', 'TN', [[64, 2, 1], [8, 4, 8], [8, 8, 4]]),
+  ...step('rnn_step_bwd', 'TK', [[64, 2, 1], [8, 4, 8], [8, 8, 4]]),
+  ...step('gru_step_fwd', 'TN', [[64, 2, 1], [8, 8, 2], [8, 5, 4], [16, 8, 4]]),
+  ...step('gru_step_bwd', 'TK', [[64, 2, 1], [8, 4, 8], [8, 16, 4], [8, 8, 4]]),
+  ...step('lstm_step_fwd', 'TN', [[64, 2, 1], [8, 4, 2], [8, 4, 4]]),
+  ...step('lstm_step_bwd', 'TK', [[64, 2, 1], [8, 4, 8], [8, 8, 4]]),
+  // One workgroup row per packed row (the WGSL default), and fewer rows.
+  { kernel: 'embed_gather', tunables: { ROWS: 65535 } },
+  { kernel: 'embed_gather', tunables: { ROWS: 8 } },
+  // The previous probe's 1024^3 winner and the WGSL default tile.
+  { kernel: 'gemm', tunables: { WG_X: 32, WG_Y: 1, TM: 4, TN: 8 } },
+  { kernel: 'gemm', tunables: { WG_X: 16, WG_Y: 4, TM: 4, TN: 4 } },
 ];
 
-/**
- * A way to run the production network with other kernels, for the training-step table only: the bench's
- * recording backend asks `map` about every dispatch and runs what it returns instead (same bindings and
- * Params, so the network code does not change). Nothing in src/model uses this.
- */
-export interface Substitution {
-  /** Suffix of the model label in the steps table, e.g. 'gru/v2'. */
-  label: string;
-  describe: string;
-  map: (k: KernelDef, p: Record<string, number>, t: Tunables | undefined) => { k: KernelDef; t?: Tunables } | null;
+/** A Tuning with other gemm tiles (the probe's best tile for every product but column vectors). */
+export function withGemmTile(base: Tuning, tile: GemmTile): Tuning {
+  return {
+    name: `${base.name}+tile`,
+    source: `${base.source}; gemm tile ${JSON.stringify(tile)}`,
+    gemm: tile,
+    tunablesFor: (kernel, p, fixed) => (kernel === 'gemm' && p.n !== 1 ? { ...tile, ...fixed } : base.tunablesFor(kernel, p, fixed)),
+  };
 }
 
-// Tiles by active rows, from the kernel table (bench/results): for the forward step WG=16, RB=8, TN=4 is
-// at or near the best at every shape measured (RB=16 is consistently worse); for the backward step RB=16,
-// TK=4 is in the top two everywhere. A block computes all of its RB rows even when fewer are active, so
-// small steps (the long-name tail, n of 1..8) get small blocks.
-const fwdTile = (n: number): Tunables => ({ WG: 16, TN: 4, RB: n >= 8 ? 8 : 4 });
-const bwdTile = (n: number): Tunables => ({ WG: 16, TK: 4, RB: n >= 32 ? 16 : n >= 12 ? 8 : 4 });
+/** Another Tuning for the whole network, measured against production in the steps table. */
+export interface StepAlternative {
+  /** Suffix of the model label in the steps table, e.g. 'gru/gpu-tuning'. */
+  label: string;
+  describe: string;
+  tuning: Tuning;
+}
 
-export const GRU_V2: Substitution = {
-  label: 'v2',
-  describe: 'GRU step kernels replaced by the v2 prototypes, row block chosen per step from n',
-  map: (k, p) => {
-    if (k === gruStepFwdK) return { k: gruStepFwdV2K, t: fwdTile(p.n_cur!) };
-    if (k === gruStepBwdK) return { k: gruStepBwdV2K, t: bwdTile(p.n_tgt!) };
-    return null;
-  },
-};
-
-/** The probe's best gemm tile for every gemm of the step (transposes/accumulation kept). */
-export function gemmTileSubstitution(tile: Tunables, then?: Substitution): Substitution {
-  return {
-    label: `${then ? `${then.label}+` : ''}tile`,
-    describe: `${then ? `${then.describe}; ` : ''}gemm with the probe's best tile ${JSON.stringify(tile)}`,
-    map: (k, p, t) => {
-      if (k.name === 'gemm' && !(t && ('WG_X' in t || 'WG_Y' in t))) return { k, t: { ...(t ?? {}), ...tile } };
-      return then ? then.map(k, p, t) : null;
-    },
-  };
+/**
+ * The alternatives for an adapter whose tuning is `prod`: the defaults (what an adapter without a table
+ * entry gets) unless that is production already, and the probe's gemm tile when it differs from the
+ * tuning's.
+ */
+export function stepAlternatives(prod: Tuning, probeTile: GemmTile | null): StepAlternative[] {
+  const out: StepAlternative[] = [];
+  if (prod !== GPU_TUNING) {
+    out.push({ label: 'gpu-tuning', describe: `the default tuning (${GPU_TUNING.source}) instead of '${prod.name}'`, tuning: GPU_TUNING });
+  }
+  const t = prod.gemm;
+  if (probeTile && !(t.WG_X === probeTile.WG_X && t.WG_Y === probeTile.WG_Y && t.TM === probeTile.TM && t.TN === probeTile.TN)) {
+    out.push({ label: 'probe-tile', describe: `gemm with the probe's best tile ${JSON.stringify(probeTile)} for every product`, tuning: withGemmTile(prod, probeTile) });
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
 // embed_gather.wgsl — input projection of one-hot characters, as a row gather (no matrix product):
 //   out[i, j] = W[tok[i], j] + bias[j]        for i < n (packed rows), j < width
 // One-hot x times W picks row tok[i] of W, so layer 0's input projection costs one load per output.
-// Dispatch: (ceil(width / WG), min(n, 65535)); workgroup rows stride over packed rows. Limits: none beyond
+// Dispatch: (ceil(width / WG), min(n, ROWS, 65535)); workgroup rows stride over packed rows, so ROWS (used by
+// the grid only) trades workgroups for rows per workgroup: on lavapipe, one workgroup per packed row made
+// thousands of tiny workgroups and each costs a fixed overhead (src/gpu/tuning.ts). Limits: none beyond
 // buffer sizes.
 
 struct Params {
@@ -20,13 +22,15 @@ struct Params {
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG = 64u; // tunable
+const ROWS = 65535u; // tunable
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let j = wg.x * WG + lid.x;
   if (j >= p.width) { return; }
+  let bias = w[p.off_b + j]; // loaded once per column, not per row (loads dominate on software adapters)
   for (var i = wg.y; i < p.n; i += nwg.y) {
     let c = tok[p.off_tok + i];
-    out[p.off_out + i * p.ld_out + j] = w[p.off_w + c * p.width + j] + w[p.off_b + j];
+    out[p.off_out + i * p.ld_out + j] = w[p.off_w + c * p.width + j] + bias;
   }
 }

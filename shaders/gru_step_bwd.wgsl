@@ -9,7 +9,14 @@
 // head at each row's final position, attention, or the layer above). Weight gradients are not summed here:
 // dgx/dgh of every step are kept, and dW_hh = h_prev^T dgh, dW_ih, biases are a few large products after
 // the loop (cheaper than T small accumulations).
-// Dispatch: (ceil(H / WG), ceil(n_tgt / RB)); one invocation = one unit k for RB rows. Limits: WG <= 256.
+//
+// Work split (register blocking): an invocation owns TK units, k0 + c·WG for c < TK, for RB rows. One pass
+// over j (the 3H gate columns) loads TK weights (row k of W_hh, i.e. W_hh^T without a transposed copy) and
+// RB values of dgh[cur] (uniform across the workgroup) and does TK·RB multiply-adds: with one unit per
+// invocation (TK = 1) the dgh loads are not shared across units and each feeds one multiply-add. RB and TK
+// are chosen per dispatch from the active rows and H (src/gpu/tuning.ts); a block computes all RB rows
+// even when fewer are active, and skips the product when none of its rows is active at cur.
+// Dispatch: (ceil(H / (WG·TK)), ceil(n_tgt / RB)). Limits: WG <= 256; TK·RB accumulators per invocation.
 
 struct Params {
   h: u32,
@@ -30,51 +37,60 @@ struct Params {
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG = 64u; // tunable
-const RB = 4u; // tunable
+const RB = 2u; // tunable
+const TK = 1u; // tunable
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let H = p.h;
-  let k = wg.x * WG + lid.x;
-  let kk = min(k, H - 1u);
+  let k0 = wg.x * WG * TK + lid.x;
   let r0 = wg.y * RB;
-  var acc: array<f32, RB>;
-  // Recurrent part: dgh[cur] (3H values per row, shared by the workgroup) times row kk of W_hh.
+  var acc: array<f32, RB * TK>;
+  // Recurrent part: dgh[cur] (3H values per row) times rows k of W_hh. Rows past n_cur read row n_cur - 1
+  // and are not used; out-of-range units read unit H - 1 and are never written.
   if (r0 < p.n_cur) {
+    var wrow: array<u32, TK>;
+    for (var c = 0u; c < TK; c++) { wrow[c] = p.off_w + min(k0 + c * WG, H - 1u) * 3u * H; }
+    var cur: array<u32, RB>;
+    for (var i = 0u; i < RB; i++) { cur[i] = (p.off_cur + min(r0 + i, p.n_cur - 1u)) * 6u * H + 3u * H; }
     for (var j = 0u; j < 3u * H; j++) {
-      let wv = w[p.off_w + kk * 3u * H + j];
+      var wv: array<f32, TK>;
+      for (var c = 0u; c < TK; c++) { wv[c] = w[wrow[c] + j]; }
       for (var i = 0u; i < RB; i++) {
-        let row = min(r0 + i, p.n_cur - 1u);
-        acc[i] = fma(dg[(p.off_cur + row) * 6u * H + 3u * H + j], wv, acc[i]);
+        let d = dg[cur[i] + j];
+        for (var c = 0u; c < TK; c++) { acc[i * TK + c] = fma(d, wv[c], acc[i * TK + c]); }
       }
     }
   }
-  if (k >= H) { return; }
-  for (var i = 0u; i < RB; i++) {
-    let row = r0 + i;
-    if (row >= p.n_tgt) { break; }
-    let pt = p.off_tgt + row;
-    var d = ext[pt * p.ld_ext + p.col_ext + k];
-    if (row < p.n_cur) {
-      let pc = p.off_cur + row;
-      d += acc[i] + dh[pc * H + k] * cache[pc * 5u * H + H + k];
+  for (var c = 0u; c < TK; c++) {
+    let k = k0 + c * WG;
+    if (k >= H) { break; }
+    for (var i = 0u; i < RB; i++) {
+      let row = r0 + i;
+      if (row >= p.n_tgt) { break; }
+      let pt = p.off_tgt + row;
+      var d = ext[pt * p.ld_ext + p.col_ext + k];
+      if (row < p.n_cur) {
+        let pc = p.off_cur + row;
+        d += acc[i * TK + c] + dh[pc * H + k] * cache[pc * 5u * H + H + k];
+      }
+      dh[pt * H + k] = d;
+      let o5 = pt * 5u * H;
+      let r = cache[o5 + k];
+      let z = cache[o5 + H + k];
+      let n = cache[o5 + 2u * H + k];
+      let hn = cache[o5 + 3u * H + k];
+      let hp = cache[o5 + 4u * H + k];
+      let dan = d * (1.0 - z) * (1.0 - n * n);
+      let dar = dan * hn * r * (1.0 - r);
+      let daz = d * (hp - n) * z * (1.0 - z);
+      let o = pt * 6u * H;
+      dg[o + k] = dar;
+      dg[o + H + k] = daz;
+      dg[o + 2u * H + k] = dan;
+      dg[o + 3u * H + k] = dar;
+      dg[o + 4u * H + k] = daz;
+      dg[o + 5u * H + k] = dan * r;
     }
-    dh[pt * H + k] = d;
-    let c = pt * 5u * H;
-    let r = cache[c + k];
-    let z = cache[c + H + k];
-    let n = cache[c + 2u * H + k];
-    let hn = cache[c + 3u * H + k];
-    let hp = cache[c + 4u * H + k];
-    let dan = d * (1.0 - z) * (1.0 - n * n);
-    let dar = dan * hn * r * (1.0 - r);
-    let daz = d * (hp - n) * z * (1.0 - z);
-    let o = pt * 6u * H;
-    dg[o + k] = dar;
-    dg[o + H + k] = daz;
-    dg[o + 2u * H + k] = dan;
-    dg[o + 3u * H + k] = dar;
-    dg[o + 4u * H + k] = daz;
-    dg[o + 5u * H + k] = dan * r;
   }
 }

@@ -6,9 +6,17 @@
 // xg already holds x W_ih + b_ih. Rows are sorted by length, so the rows active at a position are a prefix
 // (n_cur of them); h_prev is the row's state at the previous position in reading order, or 0 for rows that
 // have none (r >= n_prev). The backward pass needs r, z, n, hh_n and h_prev: they are saved in `cache`.
-// Dispatch: (ceil(H / WG), ceil(n_cur / RB)); each invocation computes one unit j for RB rows, so the
-// h_prev loads (from workgroup_id) are shared by the whole workgroup and W_hh loads are contiguous.
-// Limits: WG <= 256.
+//
+// Work split (register blocking): an invocation owns TN columns per gate, j0 + c·WG for c < TN (neighbouring
+// invocations read neighbouring W_hh elements), for RB rows. One pass over k loads 3·TN weights and RB
+// h_prev values and does 3·TN·RB multiply-adds, so larger blocks need fewer loads per multiply-add (on
+// software adapters every load costs far more than a multiply-add: see src/gpu/tuning.ts). The h_prev row
+// loads are uniform across the workgroup. No select() in the k loop: rows of the block without a previous
+// state read a valid row and their sums are zeroed in the epilogue; a block where no row has one (the
+// first step of a sequence) skips the loop. RB and TN are chosen per dispatch from n_cur and H
+// (src/gpu/tuning.ts); a block computes all RB rows even when fewer are active.
+// Dispatch: (ceil(H / (WG·TN)), ceil(n_cur / RB)). Limits: WG <= 256; 3·TN·RB accumulators per invocation
+// (beyond ~64 they spill to the stack).
 
 struct Params {
   h: u32,        // hidden size H
@@ -29,54 +37,70 @@ struct Params {
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG = 64u; // tunable
-const RB = 4u; // tunable
+const RB = 2u; // tunable
+const TN = 1u; // tunable
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let H = p.h;
-  let j = wg.x * WG + lid.x;
-  let jj = min(j, H - 1u); // out-of-range lanes compute a valid column and do not write
+  let j0 = wg.x * WG * TN + lid.x;
   let r0 = wg.y * RB;
-  var prev: array<u32, RB>;
-  var has_prev: array<bool, RB>;
-  for (var i = 0u; i < RB; i++) {
-    has_prev[i] = r0 + i < p.n_prev;
-    prev[i] = select(0u, (p.off_prev + r0 + i) * p.ld_y + p.col_y, has_prev[i]);
-  }
-  var ar: array<f32, RB>;
-  var az: array<f32, RB>;
-  var an: array<f32, RB>;
-  for (var k = 0u; k < H; k++) {
-    let wr = w[p.off_w + k * 3u * H + jj];
-    let wz = w[p.off_w + k * 3u * H + H + jj];
-    let wn = w[p.off_w + k * 3u * H + 2u * H + jj];
-    for (var i = 0u; i < RB; i++) {
-      let hp = select(0.0, y[prev[i] + k], has_prev[i]);
-      ar[i] = fma(hp, wr, ar[i]);
-      az[i] = fma(hp, wz, az[i]);
-      an[i] = fma(hp, wn, an[i]);
+  // Out-of-range columns load a valid one and are never written.
+  var cols: array<u32, TN>;
+  for (var c = 0u; c < TN; c++) { cols[c] = min(j0 + c * WG, H - 1u); }
+  var ar: array<f32, RB * TN>;
+  var az: array<f32, RB * TN>;
+  var an: array<f32, RB * TN>;
+  if (r0 < p.n_prev) {
+    var prev: array<u32, RB>;
+    for (var i = 0u; i < RB; i++) { prev[i] = (p.off_prev + min(r0 + i, p.n_prev - 1u)) * p.ld_y + p.col_y; }
+    var wrow = p.off_w;
+    for (var k = 0u; k < H; k++) {
+      var wr: array<f32, TN>;
+      var wz: array<f32, TN>;
+      var wn: array<f32, TN>;
+      for (var c = 0u; c < TN; c++) {
+        wr[c] = w[wrow + cols[c]];
+        wz[c] = w[wrow + H + cols[c]];
+        wn[c] = w[wrow + 2u * H + cols[c]];
+      }
+      for (var i = 0u; i < RB; i++) {
+        let hp = y[prev[i] + k];
+        for (var c = 0u; c < TN; c++) {
+          ar[i * TN + c] = fma(hp, wr[c], ar[i * TN + c]);
+          az[i * TN + c] = fma(hp, wz[c], az[i * TN + c]);
+          an[i * TN + c] = fma(hp, wn[c], an[i * TN + c]);
+        }
+      }
+      wrow += 3u * H;
     }
   }
-  if (j >= H) { return; }
-  let br = w[p.off_b + j];
-  let bz = w[p.off_b + H + j];
-  let bn = w[p.off_b + 2u * H + j];
-  for (var i = 0u; i < RB; i++) {
-    let row = r0 + i;
-    if (row >= p.n_cur) { break; }
-    let pr = p.off_cur + row;
-    let x = pr * 3u * H;
-    let r = sigmoid_c(xg[x + j] + ar[i] + br);
-    let z = sigmoid_c(xg[x + H + j] + az[i] + bz);
-    let hn = an[i] + bn;
-    let n = tanh_c(xg[x + 2u * H + j] + r * hn);
-    let hp = select(0.0, y[prev[i] + j], has_prev[i]);
-    y[pr * p.ld_y + p.col_y + j] = (1.0 - z) * n + z * hp;
-    let c = pr * 5u * H;
-    cache[c + j] = r;
-    cache[c + H + j] = z;
-    cache[c + 2u * H + j] = n;
-    cache[c + 3u * H + j] = hn;
-    cache[c + 4u * H + j] = hp;
+  for (var c = 0u; c < TN; c++) {
+    let j = j0 + c * WG;
+    if (j >= H) { break; }
+    let br = w[p.off_b + j];
+    let bz = w[p.off_b + H + j];
+    let bn = w[p.off_b + 2u * H + j];
+    for (var i = 0u; i < RB; i++) {
+      let row = r0 + i;
+      if (row >= p.n_cur) { break; }
+      let has_prev = row < p.n_prev;
+      let pr = p.off_cur + row;
+      let x = pr * 3u * H;
+      let a = i * TN + c;
+      let r = sigmoid_c(xg[x + j] + select(0.0, ar[a], has_prev) + br);
+      let z = sigmoid_c(xg[x + H + j] + select(0.0, az[a], has_prev) + bz);
+      let hn = select(0.0, an[a], has_prev) + bn;
+      let n = tanh_c(xg[x + 2u * H + j] + r * hn);
+      var hp = 0.0;
+      if (has_prev) { hp = y[(p.off_prev + row) * p.ld_y + p.col_y + j]; }
+      y[pr * p.ld_y + p.col_y + j] = (1.0 - z) * n + z * hp;
+      let o = pr * 5u * H;
+      cache[o + j] = r;
+      cache[o + H + j] = z;
+      cache[o + 2u * H + j] = n;
+      cache[o + 3u * H + j] = hn;
+      cache[o + 4u * H + j] = hp;
+    }
   }
 }

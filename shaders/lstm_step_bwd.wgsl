@@ -10,7 +10,11 @@
 // is no direct h_prev term as in the GRU), c only through f. The state gradient buffer carries both per row
 // (dh, then dc) so the next backward step can read dc[cur]. Weight gradients are summed after the loop
 // (see gru_step_bwd.wgsl).
-// Dispatch: (ceil(H / WG), ceil(n_tgt / RB)); one invocation = one unit k for RB rows. Limits: WG <= 256.
+//
+// Work split (register blocking, as gru_step_bwd.wgsl): an invocation owns TK units k0 + c·WG (c < TK) for
+// RB rows; one pass over j (the 4H gate columns) loads TK weights (row k of W_hh) and RB values of dg[cur]
+// for TK·RB multiply-adds. RB and TK are chosen per dispatch (src/gpu/tuning.ts).
+// Dispatch: (ceil(H / (WG·TK)), ceil(n_tgt / RB)). Limits: WG <= 256; TK·RB accumulators per invocation.
 
 struct Params {
   h: u32,
@@ -31,51 +35,60 @@ struct Params {
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG = 64u; // tunable
-const RB = 4u; // tunable
+const RB = 2u; // tunable
+const TK = 1u; // tunable
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let H = p.h;
-  let k = wg.x * WG + lid.x;
-  let kk = min(k, H - 1u);
+  let k0 = wg.x * WG * TK + lid.x;
   let r0 = wg.y * RB;
-  var acc: array<f32, RB>;
-  // Recurrent part: dg[cur] (4H values per row, shared by the workgroup) times row kk of W_hh.
+  var acc: array<f32, RB * TK>;
+  // Recurrent part: dg[cur] (4H values per row) times rows k of W_hh. Rows past n_cur read row n_cur - 1
+  // and are not used; out-of-range units read unit H - 1 and are never written.
   if (r0 < p.n_cur) {
+    var wrow: array<u32, TK>;
+    for (var c = 0u; c < TK; c++) { wrow[c] = p.off_w + min(k0 + c * WG, H - 1u) * 4u * H; }
+    var cur: array<u32, RB>;
+    for (var i = 0u; i < RB; i++) { cur[i] = (p.off_cur + min(r0 + i, p.n_cur - 1u)) * 4u * H; }
     for (var j = 0u; j < 4u * H; j++) {
-      let wv = w[p.off_w + kk * 4u * H + j];
+      var wv: array<f32, TK>;
+      for (var c = 0u; c < TK; c++) { wv[c] = w[wrow[c] + j]; }
       for (var i = 0u; i < RB; i++) {
-        let row = min(r0 + i, p.n_cur - 1u);
-        acc[i] = fma(dg[(p.off_cur + row) * 4u * H + j], wv, acc[i]);
+        let d = dg[cur[i] + j];
+        for (var c = 0u; c < TK; c++) { acc[i * TK + c] = fma(d, wv[c], acc[i * TK + c]); }
       }
     }
   }
-  if (k >= H) { return; }
-  for (var i = 0u; i < RB; i++) {
-    let row = r0 + i;
-    if (row >= p.n_tgt) { break; }
-    let pt = p.off_tgt + row;
-    let base = pt * 7u * H;
-    let ig = cache[base + k];
-    let fg = cache[base + H + k];
-    let gg = cache[base + 2u * H + k];
-    let og = cache[base + 3u * H + k];
-    let tc = tanh_c(cache[base + 4u * H + k]);
-    let cp = cache[base + 6u * H + k];
-    var d = ext[pt * p.ld_ext + p.col_ext + k];
-    var dc = 0.0;
-    if (row < p.n_cur) {
-      let pc = p.off_cur + row;
-      d += acc[i];
-      dc = dh[pc * 2u * H + H + k] * cache[pc * 7u * H + H + k];
+  for (var c = 0u; c < TK; c++) {
+    let k = k0 + c * WG;
+    if (k >= H) { break; }
+    for (var i = 0u; i < RB; i++) {
+      let row = r0 + i;
+      if (row >= p.n_tgt) { break; }
+      let pt = p.off_tgt + row;
+      let base = pt * 7u * H;
+      let ig = cache[base + k];
+      let fg = cache[base + H + k];
+      let gg = cache[base + 2u * H + k];
+      let og = cache[base + 3u * H + k];
+      let tc = tanh_c(cache[base + 4u * H + k]);
+      let cp = cache[base + 6u * H + k];
+      var d = ext[pt * p.ld_ext + p.col_ext + k];
+      var dc = 0.0;
+      if (row < p.n_cur) {
+        let pc = p.off_cur + row;
+        d += acc[i * TK + c];
+        dc = dh[pc * 2u * H + H + k] * cache[pc * 7u * H + H + k];
+      }
+      dc += d * og * (1.0 - tc * tc);
+      dh[pt * 2u * H + k] = d;
+      dh[pt * 2u * H + H + k] = dc;
+      let gb = pt * 4u * H;
+      dg[gb + k] = dc * gg * ig * (1.0 - ig);
+      dg[gb + H + k] = dc * cp * fg * (1.0 - fg);
+      dg[gb + 2u * H + k] = dc * ig * (1.0 - gg * gg);
+      dg[gb + 3u * H + k] = d * tc * og * (1.0 - og);
     }
-    dc += d * og * (1.0 - tc * tc);
-    dh[pt * 2u * H + k] = d;
-    dh[pt * 2u * H + H + k] = dc;
-    let gb = pt * 4u * H;
-    dg[gb + k] = dc * gg * ig * (1.0 - ig);
-    dg[gb + H + k] = dc * cp * fg * (1.0 - fg);
-    dg[gb + 2u * H + k] = dc * ig * (1.0 - gg * gg);
-    dg[gb + 3u * H + k] = d * tc * og * (1.0 - og);
   }
 }

@@ -8,9 +8,13 @@
 // for rows that have none (r >= n_prev). Only h goes to y (the layer output); c lives in the cache, where
 // the next step reads it as c_prev from the previous position's row. The backward pass needs i, f, g, o,
 // c and c_prev, and dW_hh needs h_prev: all are saved in `cache`.
-// Dispatch: (ceil(H / WG), ceil(n_cur / RB)); each invocation computes one unit j for RB rows, so the
-// h_prev loads (from workgroup_id) are shared by the whole workgroup and W_hh loads are contiguous.
-// Limits: WG <= 256.
+//
+// Work split (register blocking, as gru_step_fwd.wgsl): an invocation owns TN columns per gate
+// (j0 + c·WG, c < TN) for RB rows; one pass over k loads 4·TN weights and RB h_prev values (uniform across
+// the workgroup) for 4·TN·RB multiply-adds. Rows without a previous state read a valid row and their sums
+// are zeroed after the loop; a block where no row has one skips the loop. RB and TN are chosen per
+// dispatch (src/gpu/tuning.ts).
+// Dispatch: (ceil(H / (WG·TN)), ceil(n_cur / RB)). Limits: WG <= 256; 4·TN·RB accumulators per invocation.
 
 struct Params {
   h: u32,        // hidden size H
@@ -31,65 +35,83 @@ struct Params {
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG = 64u; // tunable
-const RB = 4u; // tunable
+const RB = 2u; // tunable
+const TN = 1u; // tunable
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let H = p.h;
-  let j = wg.x * WG + lid.x;
-  let jj = min(j, H - 1u); // out-of-range lanes compute a valid column and do not write
+  let j0 = wg.x * WG * TN + lid.x;
   let r0 = wg.y * RB;
-  var prev: array<u32, RB>;
-  var has_prev: array<bool, RB>;
-  for (var i = 0u; i < RB; i++) {
-    has_prev[i] = r0 + i < p.n_prev;
-    prev[i] = select(0u, (p.off_prev + r0 + i) * p.ld_y + p.col_y, has_prev[i]);
-  }
-  var ai: array<f32, RB>;
-  var af: array<f32, RB>;
-  var ag: array<f32, RB>;
-  var ao: array<f32, RB>;
-  for (var k = 0u; k < H; k++) {
-    let wrow = p.off_w + k * 4u * H + jj;
-    let wi = w[wrow];
-    let wf = w[wrow + H];
-    let wgg = w[wrow + 2u * H];
-    let wo = w[wrow + 3u * H];
-    for (var i = 0u; i < RB; i++) {
-      let hp = select(0.0, y[prev[i] + k], has_prev[i]);
-      ai[i] = fma(hp, wi, ai[i]);
-      af[i] = fma(hp, wf, af[i]);
-      ag[i] = fma(hp, wgg, ag[i]);
-      ao[i] = fma(hp, wo, ao[i]);
+  var cols: array<u32, TN>;
+  for (var c = 0u; c < TN; c++) { cols[c] = min(j0 + c * WG, H - 1u); }
+  var ai: array<f32, RB * TN>;
+  var af: array<f32, RB * TN>;
+  var ag: array<f32, RB * TN>;
+  var ao: array<f32, RB * TN>;
+  if (r0 < p.n_prev) {
+    var prev: array<u32, RB>;
+    for (var i = 0u; i < RB; i++) { prev[i] = (p.off_prev + min(r0 + i, p.n_prev - 1u)) * p.ld_y + p.col_y; }
+    var wrow = p.off_w;
+    for (var k = 0u; k < H; k++) {
+      var wi: array<f32, TN>;
+      var wf: array<f32, TN>;
+      var wgg: array<f32, TN>;
+      var wo: array<f32, TN>;
+      for (var c = 0u; c < TN; c++) {
+        wi[c] = w[wrow + cols[c]];
+        wf[c] = w[wrow + H + cols[c]];
+        wgg[c] = w[wrow + 2u * H + cols[c]];
+        wo[c] = w[wrow + 3u * H + cols[c]];
+      }
+      for (var i = 0u; i < RB; i++) {
+        let hp = y[prev[i] + k];
+        for (var c = 0u; c < TN; c++) {
+          let a = i * TN + c;
+          ai[a] = fma(hp, wi[c], ai[a]);
+          af[a] = fma(hp, wf[c], af[a]);
+          ag[a] = fma(hp, wgg[c], ag[a]);
+          ao[a] = fma(hp, wo[c], ao[a]);
+        }
+      }
+      wrow += 4u * H;
     }
   }
-  if (j >= H) { return; }
-  let bi = w[p.off_b + j];
-  let bf = w[p.off_b + H + j];
-  let bg = w[p.off_b + 2u * H + j];
-  let bo = w[p.off_b + 3u * H + j];
-  for (var i = 0u; i < RB; i++) {
-    let row = r0 + i;
-    if (row >= p.n_cur) { break; }
-    let pr = p.off_cur + row;
-    let x = pr * 4u * H;
-    let ig = sigmoid_c(xg[x + j] + ai[i] + bi);
-    let fg = sigmoid_c(xg[x + H + j] + af[i] + bf);
-    let gg = tanh_c(xg[x + 2u * H + j] + ag[i] + bg);
-    let og = sigmoid_c(xg[x + 3u * H + j] + ao[i] + bo);
-    let hp = select(0.0, y[prev[i] + j], has_prev[i]);
-    // c_prev is the c column of the previous position's cache row (a different packed row: no overlap).
-    let cpi = select(0u, (p.off_prev + row) * 7u * H + 4u * H + j, has_prev[i]);
-    let cp = select(0.0, cache[cpi], has_prev[i]);
-    let c = fg * cp + ig * gg;
-    y[pr * p.ld_y + p.col_y + j] = og * tanh_c(c);
-    let base = pr * 7u * H;
-    cache[base + j] = ig;
-    cache[base + H + j] = fg;
-    cache[base + 2u * H + j] = gg;
-    cache[base + 3u * H + j] = og;
-    cache[base + 4u * H + j] = c;
-    cache[base + 5u * H + j] = hp;
-    cache[base + 6u * H + j] = cp;
+  for (var c = 0u; c < TN; c++) {
+    let j = j0 + c * WG;
+    if (j >= H) { break; }
+    let bi = w[p.off_b + j];
+    let bf = w[p.off_b + H + j];
+    let bg = w[p.off_b + 2u * H + j];
+    let bo = w[p.off_b + 3u * H + j];
+    for (var i = 0u; i < RB; i++) {
+      let row = r0 + i;
+      if (row >= p.n_cur) { break; }
+      let has_prev = row < p.n_prev;
+      let pr = p.off_cur + row;
+      let x = pr * 4u * H;
+      let a = i * TN + c;
+      let ig = sigmoid_c(xg[x + j] + select(0.0, ai[a], has_prev) + bi);
+      let fg = sigmoid_c(xg[x + H + j] + select(0.0, af[a], has_prev) + bf);
+      let gg = tanh_c(xg[x + 2u * H + j] + select(0.0, ag[a], has_prev) + bg);
+      let og = sigmoid_c(xg[x + 3u * H + j] + select(0.0, ao[a], has_prev) + bo);
+      var hp = 0.0;
+      var cp = 0.0;
+      if (has_prev) {
+        hp = y[(p.off_prev + row) * p.ld_y + p.col_y + j];
+        // c_prev is the c column of the previous position's cache row (a different packed row: no overlap).
+        cp = cache[(p.off_prev + row) * 7u * H + 4u * H + j];
+      }
+      let cn = fg * cp + ig * gg;
+      y[pr * p.ld_y + p.col_y + j] = og * tanh_c(cn);
+      let base = pr * 7u * H;
+      cache[base + j] = ig;
+      cache[base + H + j] = fg;
+      cache[base + 2u * H + j] = gg;
+      cache[base + 3u * H + j] = og;
+      cache[base + 4u * H + j] = cn;
+      cache[base + 5u * H + j] = hp;
+      cache[base + 6u * H + j] = cp;
+    }
   }
 }

@@ -44,7 +44,7 @@ export const embedGatherK: KernelDef = {
   name: 'embed_gather',
   wgsl: embedGatherWgsl,
   cpu: embedGather,
-  grid: (p, t) => [ceilDiv(p.width!, t.WG!), Math.min(p.n!, 65535)],
+  grid: (p, t) => [ceilDiv(p.width!, t.WG!), Math.min(p.n!, t.ROWS!, 65535)],
 };
 
 export const gemmK: KernelDef = {
@@ -68,8 +68,9 @@ export const embedGradK: KernelDef = {
   grid: (p, t) => [ceilDiv(p.width!, t.WG!), p.vocab!],
 };
 
-const stepFwdGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.h!, t.WG!), ceilDiv(p.n_cur!, t.RB!)];
-const stepBwdGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.h!, t.WG!), ceilDiv(p.n_tgt!, t.RB!)];
+// Step kernels: an invocation owns TN (forward) / TK (backward) units for RB rows; see the WGSL headers.
+const stepFwdGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.h!, t.WG! * t.TN!), ceilDiv(p.n_cur!, t.RB!)];
+const stepBwdGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.h!, t.WG! * t.TK!), ceilDiv(p.n_tgt!, t.RB!)];
 
 export const rnnStepFwdK: KernelDef = { name: 'rnn_step_fwd', wgsl: rnnStepFwdWgsl, cpu: rnnStepFwd, grid: stepFwdGrid };
 export const rnnStepBwdK: KernelDef = { name: 'rnn_step_bwd', wgsl: rnnStepBwdWgsl, cpu: rnnStepBwd, grid: stepBwdGrid };

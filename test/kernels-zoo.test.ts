@@ -1,7 +1,9 @@
 // The model-zoo kernels (LSTM step, attention) against their CPU twins: fresh random inputs (seed printed
 // on failure), outputs poisoned with NaN, sizes that are not multiples of the workgroup, length-1 rows and
-// length 20, both directions, several tunables. Single steps from random states check every branch (rows
-// with and without a previous/later state); whole chained sequences check that the steps fit together.
+// length 20, both directions, several tunables (for the LSTM steps every combination the tuning table
+// produces for these shapes, test/helpers/tunings.ts). Single steps from random states check every branch
+// (rows with and without a previous/later state); whole chained sequences check that the steps fit
+// together, with each step's tunables chosen from its active rows as the network chooses them.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
@@ -13,6 +15,8 @@ import { nanArray, randomArray, testSeed, type Tolerance } from './helpers/compa
 import { withDevice } from './helpers/device.js';
 import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
 import { compareSequence, type Dispatch } from './helpers/sequence.js';
+import { stepTunables } from './helpers/tunings.js';
+import { TUNINGS } from '../src/gpu/tuning.js';
 
 const seed = testSeed();
 const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
@@ -25,16 +29,21 @@ async function check(be: GpuBackend, k: KernelDef, init: Inputs, p: Params, t?: 
 const S = 7; // LSTM cache width in units of H: i | f | g | o | c | h_prev | c_prev
 
 describe(`model-zoo kernels vs CPU twins (TEST_SEED=${seed})`, () => {
-  // [batch, longest, H, tunables]: H below, at and above the workgroup, and not a multiple of it.
-  const lstmCases: [number, number, number, Tunables][] = [
-    [1, 1, 1, {}], [5, 7, 13, { RB: 1 }], [67, 20, 64, {}], [9, 20, 130, { RB: 8, WG: 32 }], [3, 4, 256, { WG: 128, RB: 2 }],
+  // [batch, longest, H, extra tunables]: H below, at and above the workgroup, and not a multiple of it
+  // (nor of WG·TN / WG·TK); more rows per block than active rows; besides every tuning's combinations.
+  const lstmCases: [number, number, number, Tunables[]][] = [
+    [1, 1, 1, [{}]], [5, 7, 13, [{ RB: 1 }, { WG: 8, RB: 3, TN: 2, TK: 8 }]], [67, 20, 64, [{}]],
+    [9, 20, 130, [{ RB: 8, WG: 32 }, { WG: 16, RB: 4, TN: 4, TK: 4 }]], [3, 4, 256, [{ WG: 128, RB: 2 }, { WG: 8, RB: 8, TN: 3, TK: 3 }]],
   ];
+  const fwdTunables = (H: number, batch: number, extra: Tunables[]) => stepTunables('lstm_step_fwd', H, batch, extra.map(({ TK: _, ...t }) => t));
+  const bwdTunables = (H: number, batch: number, extra: Tunables[]) => stepTunables('lstm_step_bwd', H, batch, extra.map(({ TN: _, ...t }) => t));
 
   it('lstm step forward and backward, single steps from random states, both directions', async () => {
     const rng = new Rng(seed);
     await withDevice(async (be) => {
-      for (const [batch, len, H, tun] of lstmCases) {
+      for (const [batch, len, H, extra] of lstmCases) {
         const b = randomBatch(rng, batch, len, 58);
+        const fwdT = fwdTunables(H, batch, extra), bwdT = bwdTunables(H, batch, extra);
         for (const dirs of [1, 2]) {
           const ld = dirs * H, col = dirs === 2 ? H : 0;
           const sched = stepSchedule(b, dirs === 2);
@@ -42,7 +51,7 @@ describe(`model-zoo kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           const w = randomArray(rng, offB + 4 * H + 2, 0.5);
           // Every step of the schedule for short batches; the first, middle and last otherwise.
           const steps = sched.length <= 7 ? sched.map((_, s) => s) : [0, Math.floor(sched.length / 2), sched.length - 1];
-          for (const s of steps) {
+          for (const s of steps) for (const tun of fwdT) {
             const st = sched[s]!;
             // Inputs everywhere (the previous position's h and c are read), poison where this step writes.
             const y = randomArray(rng, b.rows * ld);
@@ -54,7 +63,7 @@ describe(`model-zoo kernels vs CPU twins (TEST_SEED=${seed})`, () => {
             await check(be, K.lstmStepFwdK, { xg: randomArray(rng, b.rows * 4 * H, 2), w, y, cache },
               { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB }, tun);
           }
-          for (const s of steps) {
+          for (const s of steps) for (const tun of bwdT) {
             const tgt = sched[s]!;
             const cur = s + 1 < sched.length ? sched[s + 1]! : null;
             const cache = randomArray(rng, b.rows * S * H);
@@ -78,21 +87,26 @@ describe(`model-zoo kernels vs CPU twins (TEST_SEED=${seed})`, () => {
   it('lstm steps chained: every forward step, then every backward step, both directions', async () => {
     const rng = new Rng(seed + 1);
     await withDevice(async (be) => {
-      for (const [batch, len, H, tun] of lstmCases) {
+      // Each step with the tunables a tuning picks for it (as the network does), and with the case's extras.
+      for (const [batch, len, H, extra] of lstmCases) {
         const b = randomBatch(rng, batch, len, 58);
-        for (const dirs of [1, 2]) {
+        const choosers: ((k: string, p: Params) => Tunables)[] = [
+          ...TUNINGS.map((t) => (k: string, p: Params) => t.tunablesFor(k, p)),
+          ...extra.map((e) => (k: string) => (k.endsWith('_fwd') ? (({ TK: _, ...t }) => t)(e) : (({ TN: _, ...t }) => t)(e))),
+        ];
+        for (const choose of choosers) for (const dirs of [1, 2]) {
           const ld = dirs * H, col = dirs === 2 ? H : 0;
           const sched = stepSchedule(b, dirs === 2);
           const offW = 1, offB = offW + H * 4 * H;
           const calls: Dispatch[] = [];
           for (const st of sched) {
-            calls.push({ k: K.lstmStepFwdK, t: tun,
-              p: { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB } });
+            const p = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB };
+            calls.push({ k: K.lstmStepFwdK, t: choose(K.lstmStepFwdK.name, p), p });
           }
           for (let s = sched.length - 1; s >= 0; s--) {
             const tgt = sched[s]!, cur = sched[s + 1];
-            calls.push({ k: K.lstmStepBwdK, t: tun,
-              p: { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: ld, col_ext: col, off_w: offW } });
+            const p = { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: ld, col_ext: col, off_w: offW };
+            calls.push({ k: K.lstmStepBwdK, t: choose(K.lstmStepBwdK.name, p), p });
           }
           const init: Inputs = {
             xg: randomArray(rng, b.rows * 4 * H, 2),

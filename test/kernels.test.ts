@@ -1,6 +1,7 @@
 // Every kernel against its CPU twin: fresh random inputs (seed printed on failure), outputs poisoned with
 // NaN, several shapes (sizes not multiples of the workgroup, length 1, length 20, mixed lengths) and
-// several tunable settings.
+// several tunable settings: every combination the tuning table (src/gpu/tuning.ts) produces for these
+// shapes (test/helpers/tunings.ts), and a few more.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import * as K from '../src/kernels.js';
@@ -9,8 +10,10 @@ import { nanArray, randomArray, testSeed, type Tolerance } from './helpers/compa
 import { randomBatch } from './helpers/batches.js';
 import { withDevice } from './helpers/device.js';
 import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
+import { gemmTunables, stepTunables } from './helpers/tunings.js';
 import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
+import { TUNINGS } from '../src/gpu/tuning.js';
 
 const seed = testSeed();
 const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
@@ -21,11 +24,16 @@ async function check(be: GpuBackend, k: KernelDef, init: Inputs, p: Params, t?: 
 }
 
 describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
-  it('gemm: transposes, bias, accumulation, strides and offsets, odd shapes', async () => {
+  // Every tuning's tiles for each shape (the first test), then other tiles: 1x1 blocks, tall workgroups,
+  // 8x8 blocks in large workgroups (two tests: 128-accumulator tiles take seconds to compile on lavapipe).
+  const gemmTests: [string, (m: number, n: number, k: number, fixed: Tunables, i: number) => Tunables[]][] = [
+    ['every tuning\'s tiles', (m, n, k, fixed) => gemmTunables(m, n, k, fixed)],
+    ['other tiles', (_m, _n, _k, fixed, i) => [{ ...[{ TM: 1, TN: 1, WG_X: 8, WG_Y: 8 }, { TM: 8, TN: 2, WG_X: 32, WG_Y: 2 }, { TM: 8, TN: 8, WG_X: 16, WG_Y: 2 }][i % 3]!, ...fixed }]],
+  ];
+  for (const [what, tiles] of gemmTests) it(`gemm (${what}): transposes, bias, accumulation, strides and offsets, odd shapes`, async () => {
     const rng = new Rng(seed);
     await withDevice(async (be) => {
-      const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [67, 130, 29], [33, 384, 128], [300, 18, 256]];
-      const tiles: Tunables[] = [{}, { TM: 1, TN: 1, WG_X: 8, WG_Y: 8 }, { TM: 8, TN: 2, WG_X: 32, WG_Y: 2 }];
+      const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [67, 130, 29], [33, 384, 128], [300, 18, 256], [70, 1, 45], [9, 13, 7]];
       let i = 0;
       for (const [m, n, k] of shapes) {
         for (const ta of [0, 1]) for (const tb of [0, 1]) {
@@ -39,7 +47,7 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
             c: acc ? randomArray(rng, offC + m * ldc) : nanArray(offC + m * ldc),
           };
           const p = { m, n, k, off_a: offA, lda, off_b: offB, ldb, off_c: offC, ldc, off_bias: offBias, has_bias: bias };
-          await check(be, K.gemmK, init, p, { ...tiles[i++ % tiles.length], TRANS_A: ta, TRANS_B: tb, ACCUMULATE: acc });
+          for (const t of tiles(m, n, k, { TRANS_A: ta, TRANS_B: tb, ACCUMULATE: acc }, i++)) await check(be, K.gemmK, init, p, t);
         }
       }
     });
@@ -56,8 +64,11 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         ints.set(b.csrStart, 3 + b.rows);
         ints.set(b.csrRows, 3 + b.rows + V + 1);
         const ld = width + 2;
-        await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) },
-          { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld });
+        const gp = { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld };
+        // Workgroup rows striding over packed rows: every tuning's ROWS, one row, fewer rows than packed rows.
+        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_gather', gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
+          await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) }, gp, t);
+        }
         const dg = randomArray(rng, 2 + b.rows * ld);
         await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) },
           { vocab: V, width, off_start: 3 + b.rows, off_rows: 3 + b.rows + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 });
@@ -75,10 +86,17 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
       const fwd = cell === 'gru' ? K.gruStepFwdK : K.rnnStepFwdK;
       const bwd = cell === 'gru' ? K.gruStepBwdK : K.rnnStepBwdK;
       await withDevice(async (be) => {
-        const cases: [number, number, number, Tunables][] = [
-          [1, 1, 1, {}], [5, 7, 13, { RB: 1 }], [67, 20, 64, {}], [9, 20, 130, { RB: 8, WG: 32 }], [3, 4, 256, { WG: 128 }],
+        // [batch, longest, H, extra tunables]: besides every combination of the tuning table for 1..batch
+        // active rows, blocks wider than H (H = 13 < WG·TN), H not a multiple of WG·TN / WG·TK (130), more
+        // rows per block than active rows (RB 8 with batch 3), and the WGSL defaults ({}).
+        const T = cell === 'gru' ? 2 : 8;
+        const cases: [number, number, number, Tunables[]][] = [
+          [1, 1, 1, [{}]], [5, 7, 13, [{ RB: 1 }, { WG: 8, RB: 3, TN: T, TK: T }]], [67, 20, 64, [{}]],
+          [9, 20, 130, [{ RB: 8, WG: 32 }, { WG: 16, RB: 8, TN: 4, TK: 4 }]], [3, 4, 256, [{ WG: 128 }, { WG: 8, RB: 8, TN: 3, TK: 3 }]],
         ];
-        for (const [batch, len, H, tun] of cases) {
+        for (const [batch, len, H, extra] of cases) {
+          const fwdT = stepTunables(fwd.name, H, batch, extra.map(({ TK: _, ...t }) => t));
+          const bwdT = stepTunables(bwd.name, H, batch, extra.map(({ TN: _, ...t }) => t));
           const b = randomBatch(rng, batch, len, 58);
           for (const dirs of [1, 2]) {
             const ld = dirs * H;
@@ -88,7 +106,7 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
             const offW = 3, offB = offW + H * G * H;
             const w = randomArray(rng, offB + G * H + 2, 0.5);
             // Forward: a few steps including the first (no previous state) and the last.
-            for (const s of new Set([0, sched.length - 1, Math.floor(sched.length / 2)])) {
+            for (const s of new Set([0, sched.length - 1, Math.floor(sched.length / 2)])) for (const tun of fwdT) {
               const st = sched[s]!;
               const y = randomArray(rng, b.rows * ld);
               for (let r = 0; r < st.n; r++) for (let j = 0; j < H; j++) y[(st.off + r) * ld + col + j] = NaN;
@@ -96,7 +114,7 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
                 { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB }, tun);
             }
             // Backward: the first backward step (nothing after it) and a later one.
-            for (const s of new Set([sched.length - 1, 0, Math.floor(sched.length / 2)])) {
+            for (const s of new Set([sched.length - 1, 0, Math.floor(sched.length / 2)])) for (const tun of bwdT) {
               const tgt = sched[s]!;
               const cur = s + 1 < sched.length ? sched[s + 1]! : null;
               const cache = randomArray(rng, b.rows * S * H);

@@ -12,10 +12,14 @@
 // outputs over each row's positions (attention_fwd).
 // Recurrences run one of two ways (the same results; see NetworkOptions.recurrence): 'step', one dispatch
 // per position (<cell>_step_*), or 'sequence', one dispatch per layer and direction (<cell>_seq_*).
+// Every dispatch's tunables come from one Tuning (src/gpu/tuning.ts, NetworkOptions.tuning), asked with the
+// dispatch's params: register blocks per step from its active rows, gemm tiles by shape.
 import type { Backend, Buf } from '../core/backend.js';
-import type { Tunables } from '../core/kernel.js';
+import type { KernelDef, Params, Tunables } from '../core/kernel.js';
+import type { AdapterSummary } from '../gpu/device.js';
+import { tuningForBackend, type Tuning } from '../gpu/tuning.js';
 import { attentionBwdK, attentionFwdK, colsumK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
-import { cellSpec, seqTunables, type CellSpec } from './cells.js';
+import { cellSpec, type CellSpec } from './cells.js';
 import { dirsOf, outWidth, validateConfig, type ModelConfig } from './config.js';
 import { stepSchedule, type PackedBatch } from './packing.js';
 import { entry, layerName, paramLayout, type ParamLayout } from './params.js';
@@ -41,6 +45,12 @@ export interface NetworkOptions {
   recurrence?: Recurrence;
   /** Overrides of the sequence kernels' tunables (WG, RB, HS forward / DS backward); see cells.ts seqTunables. */
   seqTunables?: { fwd?: Tunables; bwd?: Tunables };
+  /**
+   * Where every dispatch's tunables come from (src/gpu/tuning.ts): workgroup sizes, register blocks, row
+   * blocks chosen per step from its active rows, gemm tiles by shape. Default: the entry for the backend's
+   * adapter (a GpuBackend given `adapter`), else the defaults. Tunables never change results.
+   */
+  tuning?: Tuning;
 }
 
 export const STATS = { loss: 0, correct: 1, count: 2, gradNorm: 3, clipScale: 4, nonFinite: 5, size: 8 } as const;
@@ -75,7 +85,9 @@ export class Network {
   private classW: Float32Array;
   /** Recurrence strategy of the next forward/backward (may be changed between steps). */
   recurrence: Recurrence;
-  /** Tunables of the sequence kernels for this model's hidden size. */
+  /** Tunables of every dispatch (see NetworkOptions.tuning). */
+  readonly tuning: Tuning;
+  /** Tunables of the sequence kernels for this model's hidden size (the tuning's, with the overrides). */
   readonly seqTunables: { fwd: Tunables; bwd: Tunables };
   private act: Activations | null = null;
   private disposed = false;
@@ -89,8 +101,12 @@ export class Network {
     this.cfg = validateConfig(cfg);
     this.cell = cellSpec(cfg.cell);
     this.recurrence = opts.recurrence ?? 'step';
-    const seqT = seqTunables(this.cell, cfg.hidden);
-    this.seqTunables = { fwd: { ...seqT.fwd, ...opts.seqTunables?.fwd }, bwd: { ...seqT.bwd, ...opts.seqTunables?.bwd } };
+    this.tuning = opts.tuning ?? tuningForBackend(be as Backend & { adapter?: AdapterSummary });
+    const h = { h: cfg.hidden };
+    this.seqTunables = {
+      fwd: this.tuning.tunablesFor(this.cell.seqFwd.name, h, opts.seqTunables?.fwd),
+      bwd: this.tuning.tunablesFor(this.cell.seqBwd.name, h, opts.seqTunables?.bwd),
+    };
     this.layout = paramLayout(cfg);
     this.params = be.create('params', this.layout.total);
     this.grads = be.create('grads', this.layout.total);
@@ -126,14 +142,14 @@ export class Network {
     this.ensureCapacity(b);
     const a = this.act!;
     this.upload(b);
-    const { cfg, cell, be } = this;
+    const { cfg, cell } = this;
     const H = cfg.hidden, D = outWidth(cfg), G = cell.gates * H;
     for (let l = 0; l < cfg.layers; l++) {
       for (let d = 0; d < dirsOf(cfg); d++) {
         const n = layerName(l, d);
         const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
         if (l === 0) {
-          be.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
+          this.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
             { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G });
         } else {
           this.gemm({ a: a.y[l - 1]!, b: this.params, c: a.xg, bias: this.params },
@@ -141,12 +157,12 @@ export class Network {
         }
         const whh = entry(this.layout, `${n}.W_hh`), bhh = entry(this.layout, `${n}.b_hh`);
         if (this.recurrence === 'sequence') {
-          be.run(cell.seqFwd, { ints: a.ints, xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
+          this.run(cell.seqFwd, { ints: a.ints, xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
             { h: H, steps: b.steps, reverse: d, batch: b.batch, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset,
               off_offsets: this.off.offsets, off_lengths: this.off.lengths }, this.seqTunables.fwd);
         } else {
           for (const st of stepSchedule(b, d === 1)) {
-            be.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
+            this.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
               { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset });
           }
         }
@@ -154,11 +170,11 @@ export class Network {
     }
     const top = a.y[cfg.layers - 1]!;
     if (cfg.attention) {
-      be.run(attentionFwdK, { ints: a.ints, w: this.params, y: top, alpha: a.att!, feat: a.feat },
+      this.run(attentionFwdK, { ints: a.ints, w: this.params, y: top, alpha: a.att!, feat: a.feat },
         { batch: b.batch, d: D, ld_y: D, off_offsets: this.off.offsets, off_lengths: this.off.lengths,
           off_w: entry(this.layout, 'att.w').offset, off_b: entry(this.layout, 'att.b').offset });
     } else {
-      be.run(finalGatherK, { ints: a.ints, y: top, feat: a.feat }, { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
+      this.run(finalGatherK, { ints: a.ints, y: top, feat: a.feat }, { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
     }
     const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
     const C = cfg.numClasses;
@@ -166,7 +182,7 @@ export class Network {
       { m: b.batch, n: C, k: D, lda: D, off_b: hw.offset, ldb: C, ldc: C, off_bias: hb.offset, has_bias: 1 });
     let wsum = 0;
     for (const l of b.labels) wsum += this.classW[l]!;
-    be.run(softmaxCeK, { ints: a.ints, logits: a.logits, dlogits: a.dlogits, class_w: this.classWeights, stats: this.stats },
+    this.run(softmaxCeK, { ints: a.ints, logits: a.logits, dlogits: a.dlogits, class_w: this.classWeights, stats: this.stats },
       { batch: b.batch, classes: C, off_labels: this.off.labels, scale: wsum > 0 ? 1 / wsum : 0, write_grad: train ? 1 : 0 });
   }
 
@@ -181,23 +197,23 @@ export class Network {
     const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
     this.gemm({ a: a.feat, b: a.dlogits, c: this.grads, bias: this.params },
       { m: D, n: C, k: b.batch, lda: D, ldb: C, off_c: hw.offset, ldc: C }, { TRANS_A: 1 });
-    be.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset });
+    this.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset });
     this.gemm({ a: a.dlogits, b: this.params, c: a.dfeat, bias: this.params },
       { m: b.batch, n: D, k: C, lda: C, off_b: hw.offset, ldb: C, ldc: D }, { TRANS_B: 1 });
     const top = cfg.layers - 1;
     if (cfg.attention) {
       const aw = entry(this.layout, 'att.w'), ab = entry(this.layout, 'att.b');
-      be.run(attentionBwdK, { ints: a.ints, w: this.params, y: a.y[top]!, alpha: a.att!, dfeat: a.dfeat, ext: a.ext[top]!, dscore: a.datt! },
+      this.run(attentionBwdK, { ints: a.ints, w: this.params, y: a.y[top]!, alpha: a.att!, dfeat: a.dfeat, ext: a.ext[top]!, dscore: a.datt! },
         { batch: b.batch, d: D, ld_y: D, off_offsets: this.off.offsets, off_lengths: this.off.lengths, off_w: aw.offset });
-      // d(att.w) = y^T de over all packed rows: a column vector, so no column tiling.
+      // d(att.w) = y^T de over all packed rows: a column vector (the tuning gives n = 1 a one-column tile).
       this.gemm({ a: a.y[top]!, b: a.datt!, c: this.grads, bias: this.params },
-        { m: D, n: 1, k: b.rows, lda: D, ldb: 1, off_c: aw.offset, ldc: 1 }, { TRANS_A: 1, WG_X: 1, WG_Y: 64, TN: 1 });
+        { m: D, n: 1, k: b.rows, lda: D, ldb: 1, off_c: aw.offset, ldc: 1 }, { TRANS_A: 1 });
       // d(att.b) = sum of de is exactly 0 (a score bias cancels in the softmax). Summing de would give only
       // rounding noise, which Adam's per-parameter normalization would turn into steps of ±lr that differ
       // between devices, so it is written as exactly 0: a column sum over no rows.
-      be.run(colsumK, { a: a.datt!, out: this.grads }, { rows: 0, width: 1, off_a: 0, lda: 1, off_out: ab.offset });
+      this.run(colsumK, { a: a.datt!, out: this.grads }, { rows: 0, width: 1, off_a: 0, lda: 1, off_out: ab.offset });
     } else {
-      be.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[top]! },
+      this.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[top]! },
         { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
     }
 
@@ -209,23 +225,23 @@ export class Network {
         const cache = a.cache[l]![d]!;
         // Backpropagation through time, last step first.
         if (this.recurrence === 'sequence') {
-          be.run(cell.seqBwd, { ints: a.ints, w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
+          this.run(cell.seqBwd, { ints: a.ints, w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
             { h: H, steps: b.steps, reverse: d, batch: b.batch, ld_ext: D, col_ext: d * H, off_w: whh.offset,
               off_offsets: this.off.offsets, off_lengths: this.off.lengths }, this.seqTunables.bwd);
         } else {
           const sched = stepSchedule(b, d === 1);
           for (let s = sched.length - 1; s >= 0; s--) {
             const tgt = sched[s]!, cur = sched[s + 1];
-            be.run(cell.bwd, { w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
+            this.run(cell.bwd, { w: this.params, cache, y: a.y[l]!, ext: a.ext[l]!, dh: a.dstate, dg: a.dg },
               { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: D, col_ext: d * H, off_w: whh.offset });
           }
         }
         // Weight gradients of all steps at once.
         this.gemm({ a: cache, b: a.dg, c: this.grads, bias: this.params },
           { m: H, n: G, k: b.rows, off_a: cell.hprevCol * H, lda: cell.cache * H, off_b: cell.dghCol * H, ldb: DG, off_c: whh.offset, ldc: G }, { TRANS_A: 1 });
-        be.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: cell.dghCol * H, lda: DG, off_out: bhh.offset });
+        this.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: cell.dghCol * H, lda: DG, off_out: bhh.offset });
         if (l === 0) {
-          be.run(embedGradK, { ints: a.ints, dg: a.dg, out: this.grads },
+          this.run(embedGradK, { ints: a.ints, dg: a.dg, out: this.grads },
             { vocab: cfg.vocabSize, width: G, off_start: this.off.csrStart, off_rows: this.off.csrRows, off_dg: 0, ld_dg: DG, off_out: wih.offset });
         } else {
           this.gemm({ a: a.y[l - 1]!, b: a.dg, c: this.grads, bias: this.params },
@@ -234,7 +250,7 @@ export class Network {
           this.gemm({ a: a.dg, b: this.params, c: a.ext[l - 1]!, bias: this.params },
             { m: b.rows, n: D, k: G, lda: DG, off_b: wih.offset, ldb: G, ldc: D }, { TRANS_B: 1, ACCUMULATE: 1 });
         }
-        be.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: 0, lda: DG, off_out: bih.offset });
+        this.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: 0, lda: DG, off_out: bih.offset });
       }
     }
   }
@@ -273,9 +289,17 @@ export class Network {
   /** Offsets of the batch's integer sections inside `ints`. */
   private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, offsets: 0, lengths: 0, total: 0 };
 
-  private gemm(bufs: { a: Buf; b: Buf; c: Buf; bias: Buf }, p: Partial<Record<string, number>>, t?: Record<string, number>): void {
+  /**
+   * Records one dispatch with the tuning's tunables for its shape. `fixed`: tunables that are part of the
+   * call's meaning (gemm transposes, accumulation) or explicit overrides (the sequence kernels'); they win.
+   */
+  private run(k: KernelDef, bufs: Record<string, Buf>, p: Params, fixed?: Tunables): void {
+    this.be.run(k, bufs, p, this.tuning.tunablesFor(k.name, p, fixed));
+  }
+
+  private gemm(bufs: { a: Buf; b: Buf; c: Buf; bias: Buf }, p: Partial<Record<string, number>>, fixed?: Tunables): void {
     const full = { off_a: 0, off_b: 0, off_c: 0, off_bias: 0, has_bias: 0, ...p } as Record<string, number>;
-    this.be.run(gemmK, bufs, full, t);
+    this.run(gemmK, bufs, full, fixed);
   }
 
   private ensureCapacity(b: PackedBatch): void {

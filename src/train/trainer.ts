@@ -5,6 +5,7 @@ import type { Backend } from '../core/backend.js';
 import { Rng } from '../core/rng.js';
 import type { Example } from '../data/split.js';
 import { resolveRecurrence, type RecurrenceChoice } from '../gpu/recurrence.js';
+import { tuningForBackend } from '../gpu/tuning.js';
 import { VOCAB, VOCAB_SIZE } from '../data/vocab.js';
 import type { CellType, ModelConfig } from '../model/config.js';
 import { Network, type Recurrence } from '../model/network.js';
@@ -130,7 +131,8 @@ export class Trainer {
     const maxLen = Math.max(longest(this.train), longest(this.test)) + opts.noise;
     const batch = Math.max(opts.batchSize, opts.evalBatchSize);
     this.recurrence = resolveRecurrence(opts.recurrence ?? 'auto', be);
-    this.net = new Network(be, this.config, { batch, rows: batch * maxLen }, { recurrence: this.recurrence });
+    // Tunables for the backend's adapter (a GpuBackend given `adapter`, as the CLI makes it), else defaults.
+    this.net = new Network(be, this.config, { batch, rows: batch * maxLen }, { recurrence: this.recurrence, tuning: tuningForBackend(be) });
     this.net.setParams(initParams(this.net.layout, opts.seed));
     if (opts.balance > 0) this.net.setClassWeights(balancedWeights(this.train.labels, this.config.numClasses, opts.balance));
     this.opt = new Optimizer(be, this.net, { kind: opts.optimizer, lr: opts.lr, clip: opts.clip, momentum: opts.momentum });

@@ -4,7 +4,7 @@ import { CpuBackend, type CpuBuf } from '../../src/cpu/backend.js';
 import type { Backend } from '../../src/core/backend.js';
 import { Rng } from '../../src/core/rng.js';
 import type { ModelConfig } from '../../src/model/config.js';
-import { Network } from '../../src/model/network.js';
+import { Network, type NetworkOptions } from '../../src/model/network.js';
 import { Optimizer } from '../../src/model/optimizer.js';
 import { packBatch, type PackedBatch } from '../../src/model/packing.js';
 import { initParams } from '../../src/model/params.js';
@@ -76,8 +76,8 @@ export function finiteDifferenceCheck(cfg: ModelConfig, seed: number): FdResult 
 export const ADAM_LR = 0.002;
 
 /** Trains from the seed-7 initialization, one optimizer step per batch; returns losses and final weights. */
-export async function trainSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd'): Promise<{ params: Float32Array; losses: number[] }> {
-  const net = new Network(be, cfg, { batch: 64, rows: 64 * 20 });
+export async function trainSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd', opts?: NetworkOptions): Promise<{ params: Float32Array; losses: number[] }> {
+  const net = new Network(be, cfg, { batch: 64, rows: 64 * 20 }, opts);
   net.setParams(initParams(net.layout, 7));
   const opt = new Optimizer(be, net, { kind, lr: kind === 'adam' ? ADAM_LR : 0.1, clip: 1 });
   const losses: number[] = [];
