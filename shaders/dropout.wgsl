@@ -4,7 +4,8 @@
 // The mask depends only on (seed, i), so the backward pass applies the same kernel with the same seed to the
 // gradient (dx = keep ? dy * scale : 0), and the CPU twin reproduces the mask bit for bit. `x` and `y` may be
 // the same buffer region only through distinct bindings, so the network uses separate buffers.
-// Dispatch: (ceil(n / WG)). Limits: WG <= 256.
+// Dispatch: (min(ceil(n / WG), 65535), ceil(ceil(n / WG) / 65535)): element i = gid.x + gid.y * (grid x * WG),
+// so n may exceed the 65535-workgroup limit of one dimension. Limits: WG <= 256.
 
 struct Params {
   n: u32,
@@ -29,8 +30,8 @@ fn hash_u32(v: u32) -> u32 {
 }
 
 @compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x;
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.n) { return; }
   let keep = hash_u32(i ^ hash_u32(p.seed)) >= p.threshold;
   y[p.off_y + i] = select(0.0, x[p.off_x + i] * p.scale, keep);

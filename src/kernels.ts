@@ -3,6 +3,7 @@
 import { ceilDiv, type KernelDef } from './core/kernel.js';
 import { attentionBwd, attentionFwd } from './cpu/kernels/attention.js';
 import { colsum } from './cpu/kernels/colsum.js';
+import { dropout } from './cpu/kernels/dropout.js';
 import { embedGather } from './cpu/kernels/embed_gather.js';
 import { embedGrad } from './cpu/kernels/embed_grad.js';
 import { gemm } from './cpu/kernels/gemm.js';
@@ -16,6 +17,7 @@ import adamWgsl from '../shaders/adam.wgsl';
 import attentionBwdWgsl from '../shaders/attention_bwd.wgsl';
 import attentionFwdWgsl from '../shaders/attention_fwd.wgsl';
 import colsumWgsl from '../shaders/colsum.wgsl';
+import dropoutWgsl from '../shaders/dropout.wgsl';
 import embedGatherWgsl from '../shaders/embed_gather.wgsl';
 import embedGradWgsl from '../shaders/embed_grad.wgsl';
 import finalGatherWgsl from '../shaders/final_gather.wgsl';
@@ -110,6 +112,17 @@ const rowGrid = (p: Record<string, number>): [number] => [Math.min(p.batch!, 655
 export const attentionFwdK: KernelDef = { name: 'attention_fwd', wgsl: attentionFwdWgsl, cpu: attentionFwd, grid: rowGrid };
 export const attentionBwdK: KernelDef = { name: 'attention_bwd', wgsl: attentionBwdWgsl, cpu: attentionBwd, grid: rowGrid };
 
+// Elementwise over n values, the grid folded into two dimensions past the 65535-workgroup limit.
+export const dropoutK: KernelDef = {
+  name: 'dropout',
+  wgsl: dropoutWgsl,
+  cpu: dropout,
+  grid: (p, t) => {
+    const groups = ceilDiv(p.n!, t.WG!);
+    return [Math.max(1, Math.min(groups, 65535)), Math.max(1, ceilDiv(groups, 65535))];
+  },
+};
+
 export const ALL_KERNELS: KernelDef[] = [
   embedGatherK, gemmK, colsumK, embedGradK,
   rnnStepFwdK, rnnStepBwdK, gruStepFwdK, gruStepBwdK,
@@ -117,4 +130,5 @@ export const ALL_KERNELS: KernelDef[] = [
   gradSumsqK, gradClipK, adamK, sgdK,
   lstmStepFwdK, lstmStepBwdK, attentionFwdK, attentionBwdK,
   rnnSeqFwdK, rnnSeqBwdK, gruSeqFwdK, gruSeqBwdK, lstmSeqFwdK, lstmSeqBwdK,
+  dropoutK,
 ];

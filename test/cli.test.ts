@@ -71,6 +71,17 @@ describe('webgpu-rnn CLI', () => {
     expectCleanError(cli(['predict', 'Nguyen', '--explain', '--model', model]), 2, /--explain needs a model trained with --attention/);
   });
 
+  it('--dropout trains two stacked layers with dropout, says so, and records the rate in the model file', () => {
+    const out = join(dir, 'dropout.json');
+    const r = cli(['train', '--layers', '2', '--dropout', '0.3', '--hidden', '16', '--epochs', '1', '--limit', '1500', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/dropout 0\.3/);
+    const m = JSON.parse(readFileSync(out, 'utf8'));
+    expect(m.config).toMatchObject({ layers: 2 });
+    expect(m.training.dropout).toBe(0.3);
+    expectCleanError(cli(['train', '--dropout', '1']), 2, /--dropout/);
+  });
+
   it('--device cpu trains with the CPU reference and says it is the slow path', () => {
     const out = join(dir, 'cpu.json');
     const r = cli(['train', '--device', 'cpu', '--hidden', '8', '--epochs', '1', '--limit', '300', '--out', out]);

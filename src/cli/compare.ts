@@ -51,7 +51,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     ...DEFAULT_TRAIN_OPTIONS,
     hidden: o.hidden as number, epochs: o.epochs as number, batchSize: o.batch as number, lr: o.lr as number,
     optimizer: o.optimizer as 'adam' | 'sgd', momentum: o.momentum as number, clip: o.clip as number, seed: o.seed as number,
-    noise: o.noise as number, noiseTest: o['noise-test'] as boolean, balance: o.balance as number, lrSchedule: o['lr-schedule'] as TrainOptions['lrSchedule'],
+    noise: o.noise as number, noiseTest: o['noise-test'] as boolean, balance: o.balance as number, dropout: o.dropout as number, lrSchedule: o['lr-schedule'] as TrainOptions['lrSchedule'],
     recurrence: o.recurrence as TrainOptions['recurrence'],
   };
   const split = { seed: (o['split-seed'] as number) ?? DEFAULT_SPLIT_SEED, testFraction: o['test-fraction'] as number, dedup: o.dedup as boolean };
@@ -63,7 +63,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
   log(`data      ${source}: ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
   log(`training  ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +
-    `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}` +
+    `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}${base.dropout ? `, dropout ${base.dropout}` : ''}` +
     `${base.noise ? `, noise 0..${base.noise}${base.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
   log(`device    ${opened.description}`);
   const rows: CompareRow[] = [];
@@ -108,7 +108,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     `# compare`, '',
     `Data: ${source}, ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup: no name in both)' : ''}, split seed ${split.seed}; majority baseline ${pct(baseline)}.`,
     `Training: ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +
-      `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}` +
+      `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}${base.dropout ? `, dropout ${base.dropout}` : ''}` +
       `${base.noise ? `, noise 0..${base.noise}${base.noiseTest ? ' on train and test' : ' on train'}` : ''}.`,
     `Device: ${opened.description}.`, '',
     `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`,

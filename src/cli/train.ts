@@ -28,6 +28,7 @@ export const TRAIN_SPECS: Specs = {
   noise: { type: 'int', min: 0, max: 100, default: 0, help: "append 0..N random characters from .,;' to each training name" },
   'noise-test': { type: 'boolean', default: false, help: 'apply the same noise to the test names' },
   balance: { type: 'number', min: 0, max: 1, default: D.balance, help: 'class-balanced loss: weight each language by (n/(languages*count))^X; 0 = plain mean, 1 = fully balanced' },
+  dropout: { type: 'number', min: 0, max: 0.95, default: D.dropout, help: 'dropout rate on the head input and between stacked layers while training (0: off)' },
   data: { type: 'string', arg: 'PATH', help: 'names zip or folder (default: $WEBGPU_RNN_DATA, else download once to the cache)' },
   'test-fraction': { type: 'number', min: 0.01, max: 0.99, default: 0.2, help: 'fraction of each language held out for testing' },
   'split-seed': { type: 'int', min: 0, default: DEFAULT_SPLIT_SEED, help: 'seed of the train/test split' },
@@ -49,7 +50,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     bidirectional: o.bidirectional as boolean, attention: o.attention as boolean, epochs: o.epochs as number,
     batchSize: o.batch as number, lr: o.lr as number, optimizer: o.optimizer as 'adam' | 'sgd', momentum: o.momentum as number,
     clip: o.clip as number, seed: o.seed as number, noise: o.noise as number, noiseTest: o['noise-test'] as boolean,
-    balance: o.balance as number, lrSchedule: o['lr-schedule'] as TrainOptions['lrSchedule'], recurrence: o.recurrence as TrainOptions['recurrence'],
+    balance: o.balance as number, dropout: o.dropout as number, lrSchedule: o['lr-schedule'] as TrainOptions['lrSchedule'], recurrence: o.recurrence as TrainOptions['recurrence'],
   };
   const split = { seed: o['split-seed'] as number, testFraction: o['test-fraction'] as number, dedup: o.dedup as boolean };
   const { data, source } = await loadData(o.data as string | undefined);
@@ -63,7 +64,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       `${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`);
     log(`model     ${describeConfig(trainer.config)}; ${trainer.net.layout.total.toLocaleString('en-US')} parameters`);
     log(`training  ${opts.optimizer} lr ${opts.lr}${opts.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${opts.batchSize}, clip ${opts.clip || 'off'}, ${opts.epochs} epochs, seed ${opts.seed}` +
-      `${opts.balance ? `, class-balanced loss (power ${opts.balance})` : ''}` +
+      `${opts.balance ? `, class-balanced loss (power ${opts.balance})` : ''}${opts.dropout ? `, dropout ${opts.dropout}` : ''}` +
       `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
     log(`device    ${opened.description}; recurrence ${trainer.recurrence}`);
     const bar = new ProgressBar();

@@ -8,6 +8,12 @@
 //   dstate    [N, DS*H]    state gradient carried through time (scratch; DS = CellSpec.dstate: dh, and dc for LSTM)
 //   att/datt  [N]          attention weight and score gradient of each packed row (attention only)
 //   feat/dfeat [B, D], logits/dlogits [B, C], stats [8]: loss sum, correct, count, |g|, clip scale, #non-finite
+//   xin/dxin  [N, D]       dropped-out input of a layer above the first, and its gradient (dropout, layers > 1)
+//   featIn/dfeatIn [B, D]  dropped-out head input and its gradient (dropout)
+// Dropout (training only, forward(b, true, {rate, seed})) is inverted dropout with a counter-based mask
+// (shaders/dropout.wgsl): on each layer's input above the first and on the head's input, as PyTorch's
+// nn.GRU(dropout=p) followed by nn.Dropout(p). The mask depends only on (seed, index), so backward recomputes
+// it instead of storing it, and the CPU backend draws the same mask bit for bit.
 // feat is the top layer's final states (final_gather) or, with attention, the attention-weighted sum of its
 // outputs over each row's positions (attention_fwd).
 // Recurrences run one of two ways (the same results; see NetworkOptions.recurrence): 'step', one dispatch
@@ -18,8 +24,9 @@ import type { Backend, Buf } from '../core/backend.js';
 import type { KernelDef, Params, Tunables } from '../core/kernel.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import { tuningForBackend, type Tuning } from '../gpu/tuning.js';
-import { attentionBwdK, attentionFwdK, colsumK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
+import { attentionBwdK, attentionFwdK, colsumK, dropoutK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
 import { cellSpec, type CellSpec } from './cells.js';
+import { dropoutParams } from '../cpu/kernels/dropout.js';
 import { dirsOf, outWidth, validateConfig, type ModelConfig } from './config.js';
 import { stepSchedule, type PackedBatch } from './packing.js';
 import { entry, layerName, paramLayout, type ParamLayout } from './params.js';
@@ -53,6 +60,12 @@ export interface NetworkOptions {
   tuning?: Tuning;
 }
 
+/** Dropout of one training step: the fraction of values zeroed, and the step's seed (a new one each step). */
+export interface Dropout {
+  rate: number;
+  seed: number;
+}
+
 export const STATS = { loss: 0, correct: 1, count: 2, gradNorm: 3, clipScale: 4, nonFinite: 5, size: 8 } as const;
 
 interface Activations {
@@ -69,6 +82,11 @@ interface Activations {
   datt: Buf | null;
   feat: Buf;
   dfeat: Buf;
+  featIn: Buf;
+  dfeatIn: Buf;
+  /** Dropped-out layer input and its gradient, [N, D] each; null with one layer. */
+  xin: Buf | null;
+  dxin: Buf | null;
   logits: Buf;
   dlogits: Buf;
 }
@@ -91,6 +109,8 @@ export class Network {
   readonly seqTunables: { fwd: Tunables; bwd: Tunables };
   private act: Activations | null = null;
   private disposed = false;
+  /** The dropout of the last forward pass (null: none), which backward applies again. */
+  private drop: Dropout | null = null;
 
   constructor(
     readonly be: Backend,
@@ -137,14 +157,21 @@ export class Network {
     return (await this.be.read(this.params)) as Float32Array;
   }
 
-  /** Records the forward pass: input projections, recurrences, head and loss (stats accumulate). */
-  forward(b: PackedBatch, train: boolean): void {
+  /**
+   * Records the forward pass: input projections, recurrences, head and loss (stats accumulate). `dropout`
+   * applies only when training (see the header).
+   */
+  forward(b: PackedBatch, train: boolean, dropout?: Dropout): void {
+    if (dropout && !(dropout.rate >= 0 && dropout.rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${dropout.rate}`);
     this.ensureCapacity(b);
     const a = this.act!;
     this.upload(b);
     const { cfg, cell } = this;
     const H = cfg.hidden, D = outWidth(cfg), G = cell.gates * H;
+    const drop = (this.drop = train && dropout && dropout.rate > 0 ? dropout : null);
     for (let l = 0; l < cfg.layers; l++) {
+      const input = l > 0 && drop ? a.xin! : a.y[l - 1];
+      if (l > 0 && drop) this.dropout(a.y[l - 1]!, a.xin!, b.rows * D, drop, l);
       for (let d = 0; d < dirsOf(cfg); d++) {
         const n = layerName(l, d);
         const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
@@ -152,7 +179,7 @@ export class Network {
           this.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
             { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G });
         } else {
-          this.gemm({ a: a.y[l - 1]!, b: this.params, c: a.xg, bias: this.params },
+          this.gemm({ a: input!, b: this.params, c: a.xg, bias: this.params },
             { m: b.rows, n: G, k: D, lda: D, off_b: wih.offset, ldb: G, ldc: G, off_bias: bih.offset, has_bias: 1 });
         }
         const whh = entry(this.layout, `${n}.W_hh`), bhh = entry(this.layout, `${n}.b_hh`);
@@ -178,7 +205,8 @@ export class Network {
     }
     const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
     const C = cfg.numClasses;
-    this.gemm({ a: a.feat, b: this.params, c: a.logits, bias: this.params },
+    if (drop) this.dropout(a.feat, a.featIn, b.batch * D, drop, cfg.layers);
+    this.gemm({ a: drop ? a.featIn : a.feat, b: this.params, c: a.logits, bias: this.params },
       { m: b.batch, n: C, k: D, lda: D, off_b: hw.offset, ldb: C, ldc: C, off_bias: hb.offset, has_bias: 1 });
     let wsum = 0;
     for (const l of b.labels) wsum += this.classW[l]!;
@@ -195,11 +223,13 @@ export class Network {
     for (const e of a.ext) be.clear(e);
     // Head: dW = feat^T dlogits, db = colsum(dlogits), dfeat = dlogits W^T.
     const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
-    this.gemm({ a: a.feat, b: a.dlogits, c: this.grads, bias: this.params },
+    const drop = this.drop;
+    this.gemm({ a: drop ? a.featIn : a.feat, b: a.dlogits, c: this.grads, bias: this.params },
       { m: D, n: C, k: b.batch, lda: D, ldb: C, off_c: hw.offset, ldc: C }, { TRANS_A: 1 });
     this.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset });
-    this.gemm({ a: a.dlogits, b: this.params, c: a.dfeat, bias: this.params },
+    this.gemm({ a: a.dlogits, b: this.params, c: drop ? a.dfeatIn : a.dfeat, bias: this.params },
       { m: b.batch, n: D, k: C, lda: C, off_b: hw.offset, ldb: C, ldc: D }, { TRANS_B: 1 });
+    if (drop) this.dropout(a.dfeatIn, a.dfeat, b.batch * D, drop, cfg.layers);
     const top = cfg.layers - 1;
     if (cfg.attention) {
       const aw = entry(this.layout, 'att.w'), ab = entry(this.layout, 'att.b');
@@ -218,6 +248,13 @@ export class Network {
     }
 
     for (let l = cfg.layers - 1; l >= 0; l--) {
+      // With dropout, the layer's input is recomputed (the same mask) and its gradient gathered in dxin,
+      // then masked into the layer below's ext after both directions.
+      const input = l > 0 && drop ? a.xin! : a.y[l - 1];
+      if (l > 0 && drop) {
+        this.dropout(a.y[l - 1]!, a.xin!, b.rows * D, drop, l);
+        be.clear(a.dxin!);
+      }
       for (let d = 0; d < dirsOf(cfg); d++) {
         const n = layerName(l, d);
         const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
@@ -236,22 +273,25 @@ export class Network {
               { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: D, col_ext: d * H, off_w: whh.offset });
           }
         }
-        // Weight gradients of all steps at once.
+        // Weight gradients of all steps at once. dW_hh skips the forward direction's first position (packed
+        // rows 0..offsets[1]-1): its h_prev is 0, so those rows add nothing (~1/mean length of the product).
+        const p0 = d === 0 && b.steps > 0 ? b.offsets[1]! : 0;
         this.gemm({ a: cache, b: a.dg, c: this.grads, bias: this.params },
-          { m: H, n: G, k: b.rows, off_a: cell.hprevCol * H, lda: cell.cache * H, off_b: cell.dghCol * H, ldb: DG, off_c: whh.offset, ldc: G }, { TRANS_A: 1 });
+          { m: H, n: G, k: b.rows - p0, off_a: (p0 * cell.cache + cell.hprevCol) * H, lda: cell.cache * H, off_b: p0 * DG + cell.dghCol * H, ldb: DG, off_c: whh.offset, ldc: G }, { TRANS_A: 1 });
         this.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: cell.dghCol * H, lda: DG, off_out: bhh.offset });
         if (l === 0) {
           this.run(embedGradK, { ints: a.ints, dg: a.dg, out: this.grads },
             { vocab: cfg.vocabSize, width: G, off_start: this.off.csrStart, off_rows: this.off.csrRows, off_dg: 0, ld_dg: DG, off_out: wih.offset });
         } else {
-          this.gemm({ a: a.y[l - 1]!, b: a.dg, c: this.grads, bias: this.params },
+          this.gemm({ a: input!, b: a.dg, c: this.grads, bias: this.params },
             { m: D, n: G, k: b.rows, lda: D, ldb: DG, off_c: wih.offset, ldc: G }, { TRANS_A: 1 });
           // Gradient w.r.t. the layer's input, summed over directions into the layer below's ext.
-          this.gemm({ a: a.dg, b: this.params, c: a.ext[l - 1]!, bias: this.params },
+          this.gemm({ a: a.dg, b: this.params, c: drop ? a.dxin! : a.ext[l - 1]!, bias: this.params },
             { m: b.rows, n: D, k: G, lda: DG, off_b: wih.offset, ldb: G, ldc: D }, { TRANS_B: 1, ACCUMULATE: 1 });
         }
         this.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: 0, lda: DG, off_out: bih.offset });
       }
+      if (l > 0 && drop) this.dropout(a.dxin!, a.ext[l - 1]!, b.rows * D, drop, l);
     }
   }
 
@@ -297,6 +337,12 @@ export class Network {
     this.be.run(k, bufs, p, this.tuning.tunablesFor(k.name, p, fixed));
   }
 
+  /** y = dropout(x) over n values with the step's mask number `site` (layer input l, or `layers` for the head). */
+  private dropout(x: Buf, y: Buf, n: number, drop: Dropout, site: number): void {
+    const seed = (drop.seed + Math.imul(site + 1, 0x9e3779b9)) >>> 0;
+    this.run(dropoutK, { x, y }, { ...dropoutParams(n, drop.rate, seed), off_x: 0, off_y: 0 });
+  }
+
   private gemm(bufs: { a: Buf; b: Buf; c: Buf; bias: Buf }, p: Partial<Record<string, number>>, fixed?: Tunables): void {
     const full = { off_a: 0, off_b: 0, off_c: 0, off_bias: 0, has_bias: 0, ...p } as Record<string, number>;
     this.run(gemmK, bufs, full, fixed);
@@ -330,6 +376,10 @@ export class Network {
       datt: cfg.attention ? be.create('datt', N) : null,
       feat: be.create('feat', B * D),
       dfeat: be.create('dfeat', B * D),
+      featIn: be.create('feat-in', B * D),
+      dfeatIn: be.create('dfeat-in', B * D),
+      xin: cfg.layers > 1 ? be.create('xin', N * D) : null,
+      dxin: cfg.layers > 1 ? be.create('dxin', N * D) : null,
       logits: be.create('logits', B * C),
       dlogits: be.create('dlogits', B * C),
     };
@@ -338,7 +388,7 @@ export class Network {
   private freeActivations(): void {
     const a = this.act;
     if (!a) return;
-    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.att, a.datt, a.feat, a.dfeat, a.logits, a.dlogits]) {
+    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.att, a.datt, a.feat, a.dfeat, a.featIn, a.dfeatIn, a.xin, a.dxin, a.logits, a.dlogits]) {
       if (b) this.be.destroy(b);
     }
     this.act = null;

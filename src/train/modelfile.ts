@@ -21,6 +21,7 @@ export interface TrainingInfo {
   batchSize: number;
   noise: number;
   balance?: number;
+  dropout?: number;
   testAccuracy?: number;
   testMacroF1?: number;
   device?: string;

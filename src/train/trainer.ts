@@ -39,6 +39,11 @@ export interface TrainOptions {
    * 0: plain mean (default); 1: rare languages count as much as common ones; 0.5: in between.
    */
   balance: number;
+  /**
+   * Dropout rate during training (0: off): inverted dropout on each layer's input above the first and on
+   * the head's input, a fresh mask every step (seeded from `seed` and the step number).
+   */
+  dropout: number;
   /** Learning rate over training: 'constant', or 'cosine' decay from lr to 0 over all epochs' steps. */
   lrSchedule: 'constant' | 'cosine';
   /** Steps between reads of the device's loss counters. */
@@ -54,7 +59,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   cell: 'gru', hidden: 128, layers: 1, bidirectional: false, attention: false,
   epochs: 10, batchSize: 64, lr: 0.002, optimizer: 'adam', momentum: 0, clip: 1,
-  seed: 1, noise: 0, noiseTest: false, balance: 0.3, lrSchedule: 'constant', readEvery: 20, evalBatchSize: 512, recurrence: 'auto',
+  seed: 1, noise: 0, noiseTest: false, balance: 0.3, dropout: 0, lrSchedule: 'constant', readEvery: 20, evalBatchSize: 512, recurrence: 'auto',
 };
 
 export interface TrainData {
@@ -189,7 +194,8 @@ export class Trainer {
 
   /** Records and submits one training step. */
   step(b: PackedBatch): void {
-    this.net.forward(b, true);
+    const { dropout, seed } = this.opts;
+    this.net.forward(b, true, dropout > 0 ? { rate: dropout, seed: (Math.imul(seed, 0x85ebca6b) ^ Math.imul(this.steps + 1, 0xc2b2ae35)) >>> 0 } : undefined);
     this.net.backward(b);
     this.opt.update(this.lrAt(this.steps));
     this.be.submit();
@@ -236,7 +242,7 @@ export class Trainer {
       params: await this.net.getParams(),
       training: {
         epochs: this.epochs.length, seed: o.seed, splitSeed: this.data.split.seed, testFraction: this.data.split.testFraction,
-        dedup: this.data.split.dedup, optimizer: o.optimizer, lr: o.lr, lrSchedule: o.lrSchedule, batchSize: o.batchSize, noise: o.noise, balance: o.balance,
+        dedup: this.data.split.dedup, optimizer: o.optimizer, lr: o.lr, lrSchedule: o.lrSchedule, batchSize: o.batchSize, noise: o.noise, balance: o.balance, dropout: o.dropout,
         testAccuracy: last?.test.accuracy, testMacroF1: last?.test.macroF1, date: new Date().toISOString(), ...extra,
       },
     };

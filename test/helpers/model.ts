@@ -4,7 +4,7 @@ import { CpuBackend, type CpuBuf } from '../../src/cpu/backend.js';
 import type { Backend } from '../../src/core/backend.js';
 import { Rng } from '../../src/core/rng.js';
 import type { ModelConfig } from '../../src/model/config.js';
-import { Network, type NetworkOptions } from '../../src/model/network.js';
+import { Network, type Dropout, type NetworkOptions } from '../../src/model/network.js';
 import { Optimizer } from '../../src/model/optimizer.js';
 import { packBatch, type PackedBatch } from '../../src/model/packing.js';
 import { initParams } from '../../src/model/params.js';
@@ -28,10 +28,10 @@ export function randomBatches(rng: Rng, sizes: number[], maxLen: number, vocab: 
 }
 
 /** Mean loss of one forward pass on a float64 CPU backend. */
-function lossOf(net: Network, b: PackedBatch): number {
+function lossOf(net: Network, b: PackedBatch, dropout?: Dropout): number {
   const stats = (net.stats as CpuBuf).data;
   stats.fill(0);
-  net.forward(b, true);
+  net.forward(b, true, dropout);
   return stats[0]! / stats[2]!;
 }
 
@@ -44,15 +44,19 @@ export interface FdResult {
   an: number;
 }
 
-/** Analytic gradients of the float64 CPU reference against central differences, every parameter. */
-export function finiteDifferenceCheck(cfg: ModelConfig, seed: number): FdResult {
+/**
+ * Analytic gradients of the float64 CPU reference against central differences, every parameter. With
+ * `dropout`, every evaluation draws the same mask (it depends only on the seed), so the loss is a fixed
+ * function of the parameters and the check covers the dropout layers' backward too.
+ */
+export function finiteDifferenceCheck(cfg: ModelConfig, seed: number, dropout?: Dropout): FdResult {
   const rng = new Rng(seed);
   const { seqs, labels } = randomNames(rng, 4, 4, cfg.vocabSize, cfg.numClasses);
   const b = packBatch(seqs, labels, cfg.vocabSize);
   const net = new Network(new CpuBackend('f64'), cfg, { batch: 4, rows: b.rows });
   const p = (net.params as CpuBuf).data;
   p.set(initParams(net.layout, seed).map((x) => x * 3)); // larger weights: saturating gates get tested too
-  lossOf(net, b);
+  lossOf(net, b, dropout);
   net.backward(b);
   const analytic = Float64Array.from((net.grads as CpuBuf).data);
   const eps = 1e-6;
@@ -61,9 +65,9 @@ export function finiteDifferenceCheck(cfg: ModelConfig, seed: number): FdResult 
     for (let i = 0; i < e.size; i++) {
       const k = e.offset + i, orig = p[k]!;
       p[k] = orig + eps;
-      const up = lossOf(net, b);
+      const up = lossOf(net, b, dropout);
       p[k] = orig - eps;
-      const down = lossOf(net, b);
+      const down = lossOf(net, b, dropout);
       p[k] = orig;
       const fd = (up - down) / (2 * eps);
       const err = Math.abs(fd - analytic[k]!) / (1e-7 + 1e-5 * Math.abs(fd));
@@ -76,13 +80,13 @@ export function finiteDifferenceCheck(cfg: ModelConfig, seed: number): FdResult 
 export const ADAM_LR = 0.002;
 
 /** Trains from the seed-7 initialization, one optimizer step per batch; returns losses and final weights. */
-export async function trainSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd', opts?: NetworkOptions): Promise<{ params: Float32Array; losses: number[] }> {
+export async function trainSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd', opts?: NetworkOptions, dropoutRate = 0): Promise<{ params: Float32Array; losses: number[] }> {
   const net = new Network(be, cfg, { batch: 64, rows: 64 * 20 }, opts);
   net.setParams(initParams(net.layout, 7));
   const opt = new Optimizer(be, net, { kind, lr: kind === 'adam' ? ADAM_LR : 0.1, clip: 1 });
   const losses: number[] = [];
-  for (const b of batches) {
-    net.forward(b, true);
+  for (const [i, b] of batches.entries()) {
+    net.forward(b, true, dropoutRate > 0 ? { rate: dropoutRate, seed: 1000 + i } : undefined);
     net.backward(b);
     opt.update();
     be.submit();
