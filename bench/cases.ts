@@ -6,13 +6,14 @@
 //   bytes — the least traffic the kernel can do: every element it must read, read once, and every element
 //           it writes, written once (4 bytes each). Caches make the real traffic differ either way.
 import type { Tunables, Params, KernelDef } from '../src/core/kernel.js';
-import { kernelInfo } from '../src/core/kernel.js';
+import { kernelInfo, resolveTunables } from '../src/core/kernel.js';
 import type { GemmTile, Tuning } from '../src/gpu/tuning.js';
 import { VOCAB_SIZE } from '../src/data/vocab.js';
 import { ALL_KERNELS } from '../src/kernels.js';
 import type { CellSpec } from '../src/model/cells.js';
 import type { PackedBatch } from '../src/model/packing.js';
 import { paramLayout } from '../src/model/params.js';
+import { dropoutParams } from '../src/cpu/kernels/dropout.js';
 import { typicalRows } from './data.js';
 import type { Shape } from './options.js';
 import { KERNEL_ALTERNATIVES } from './variants.js';
@@ -92,6 +93,7 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
     m, n, k, off_a: 0, lda: 0, off_b: 0, ldb: 0, off_c: 0, ldc: 0, off_bias: 0, has_bias: 0, ...extra,
   });
 
+  const k = (name: string) => kernelByName.get(name);
   // ---- recurrent step kernels, per cell, at the batch's average active rows and at all rows (the first
   // positions of a batch) -------------------------------------------------------------------------------
   for (const n of [...new Set([typicalRows(b), B])]) for (const { spec } of cells) {
@@ -110,16 +112,36 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
       [spec.fwd, fwdP, fwdBytes],
       [spec.bwd, bwdP, bwdBytes],
     ];
+    // GRU layer 0 steps with the input gather folded in (gru_step_fwd_emb): W_ih and b_ih after b_hh in w,
+    // real tokens of the batch for the 2n rows; it reads W_ih rows and b_ih instead of xg (same bytes).
+    const emb = spec.fwd.name === 'gru_step_fwd' ? k('gru_step_fwd_emb') : undefined;
+    if (emb) steps.splice(1, 0, [emb, { ...fwdP, off_tok: 0, off_wih: H * G + G, off_bih: H * G + G + V * G }, fwdBytes + F * (n + G)]);
+    const tokens = Uint32Array.from({ length: 2 * n }, (_, i) => b.tokens[i % b.tokens.length]!);
     for (const [def, params, bytes] of steps) {
-      const buffers = Object.fromEntries(kernelInfo(def).bindings.map((bd) => [bd.name, { size: sizes[bd.name] ?? 0, init: 'rand' as Init }]));
+      const size = (name: string) => (def === emb && name === 'w' ? H * G + G + V * G + G : sizes[name] ?? 0);
+      const buffers = Object.fromEntries(kernelInfo(def).bindings.map((bd) => [bd.name, bd.name === 'tok' ? { size: 2 * n, init: tokens as Init } : { size: size(bd.name), init: 'rand' as Init }]));
       const dims = `n_cur=${n} H=${H}`;
       add({ kernel: def.name, variant: 'prod', dims, def, buffers, params, flops: mm, bytes });
     }
   }
 
+  // ---- whole-sequence recurrences (recurrence 'sequence'), per cell: the whole batch in one dispatch ----
+  for (const { spec } of cells) {
+    const G = spec.gates * H;
+    const common = { h: H, steps: b.steps, reverse: 0, batch: B, off_w: 0, off_offsets: ints.off.offsets!, off_lengths: ints.off.lengths! };
+    const intsBuf = { size: ints.data.length, init: ints.data as Init };
+    const mm = 2 * N * H * G;
+    add({ kernel: spec.seqFwd.name, variant: 'whole batch', dims: `rows=${N} steps=${b.steps} H=${H}`, def: spec.seqFwd,
+      buffers: { ints: intsBuf, xg: { size: N * G, init: 'rand' }, w: { size: H * G + G, init: 'rand' }, y: { size: N * H, init: 'zero' }, cache: { size: N * spec.cache * H, init: 'zero' } },
+      params: { ...common, ld_y: H, col_y: 0, off_b: H * G }, flops: mm, bytes: F * (H * G + G + N * G + N * H + N * spec.cache * H) });
+    add({ kernel: spec.seqBwd.name, variant: 'whole batch', dims: `rows=${N} steps=${b.steps} H=${H}`, def: spec.seqBwd,
+      buffers: { ints: intsBuf, w: { size: H * G + G, init: 'rand' }, cache: { size: N * spec.cache * H, init: 'rand' }, y: { size: N * H, init: 'rand' },
+        ext: { size: N * H, init: 'rand' }, dh: { size: N * spec.dstate * H, init: 'zero' }, dg: { size: N * spec.dg * H, init: 'zero' } },
+      params: { ...common, ld_ext: H, col_ext: 0 }, flops: mm, bytes: F * (H * G + N * spec.cache * H + N * H + N * H + N * spec.dstate * H + N * spec.dg * H) });
+  }
+
   // ---- shared kernels at GRU widths (G = 3H) --------------------------------------------------------
   const G = 3 * H;
-  const k = (name: string) => kernelByName.get(name);
   const emb = k('embed_gather');
   if (emb) {
     add({ kernel: emb.name, variant: 'layer0 x W_ih', dims: `n=${N} w=${G}`, def: emb,
@@ -152,9 +174,10 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
   }
   const colsum = k('colsum');
   if (colsum) {
-    add({ kernel: colsum.name, variant: 'bias grad', dims: `rows=${N} w=${G}`, def: colsum,
-      buffers: { a: { size: N * G, init: 'rand' }, out: { size: G, init: 'zero' } },
-      params: { rows: N, width: G, off_a: 0, lda: G, off_out: 0 }, flops: N * G, bytes: F * (N * G + G) });
+    // Both biases of a GRU layer at once: dg [N, 6H] = [dgx | dgh] into b_ih and b_hh.
+    add({ kernel: colsum.name, variant: 'b_ih+b_hh grad', dims: `rows=${N} w=${2 * G}`, def: colsum,
+      buffers: { a: { size: N * 2 * G, init: 'rand' }, out: { size: 2 * G, init: 'zero' } },
+      params: { rows: N, width: 2 * G, off_a: 0, lda: 2 * G, off_out: 0, split: G, off_out2: G, from2: G }, flops: N * 2 * G, bytes: F * (N * 2 * G + 2 * G) });
   }
   const eg = k('embed_grad');
   if (eg) {
@@ -183,6 +206,18 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
       // max, exp+sum, and exp/div/sub/mul for the gradient, per logit
       flops: 8 * B * C, bytes: F * (B + 2 * B * C) });
   }
+  const dr = k('dropout');
+  if (dr) {
+    // Training with --dropout: on the head's input (B x D) and on each layer's input above the first
+    // (rows x D), forward and again backward (same mask). Rate 0.3: keep, scale or zero per element.
+    for (const [variant, n] of [['head input B x D', B * H], ['layer input rows x D', N * H]] as [string, number][]) {
+      add({ kernel: dr.name, variant, dims: `n=${n}`, def: dr,
+        buffers: { x: { size: n, init: 'rand' }, y: { size: n, init: 'zero' } },
+        params: { ...dropoutParams(n, 0.3, 12345), off_x: 0, off_y: 0 },
+        // hash of the index (~10 integer ops), compare, multiply: an order of magnitude
+        flops: 12 * n, bytes: F * 2 * n });
+    }
+  }
   const att = [k('attention_fwd'), k('attention_bwd')];
   if (att[0] && att[1]) {
     const common = { batch: B, d: H, ld_y: H, off_offsets: ints.off.offsets!, off_lengths: ints.off.lengths!, off_w: 0, off_b: H };
@@ -196,13 +231,17 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
 
   // ---- the update, over all parameters of a one-layer GRU of this size -------------------------------
   const P = paramLayout({ cell: 'gru', hidden: H, layers: 1, bidirectional: false, attention: false, vocabSize: V, numClasses: C }).total;
-  const parts = Math.ceil(P / (256 * 16));
+  // Partial sums as the optimizer makes them: one per WG * ITEMS gradients of the tuning's grad_sumsq.
+  const ssDef = k('grad_sumsq');
+  const ssT = ssDef ? resolveTunables(ssDef, tuning.tunablesFor('grad_sumsq', { n: P })) : { WG: 256, ITEMS: 16 };
+  const parts = Math.ceil(P / (ssT.WG! * ssT.ITEMS!));
   const pdims = `n=${P} (GRU params)`;
   const stats = new Float32Array(8);
   stats[4] = 1; // clip scale 1: the update runs (0 would mean "non-finite gradient, skip")
   const ss = k('grad_sumsq');
   if (ss) add({ kernel: ss.name, variant: 'grad norm 1/2', dims: pdims, def: ss,
-    buffers: { g: { size: P, init: 'rand' }, partial: { size: parts, init: 'zero' } }, params: { n: P }, flops: 2 * P, bytes: F * (P + parts) });
+    // partial sized for the smallest chunk an alternative uses (64 elements per workgroup)
+    buffers: { g: { size: P, init: 'rand' }, partial: { size: Math.ceil(P / 64), init: 'zero' } }, params: { n: P }, flops: 2 * P, bytes: F * (P + parts) });
   const gc = k('grad_clip');
   if (gc) add({ kernel: gc.name, variant: 'grad norm 2/2', dims: `parts=${parts}`, def: gc,
     buffers: { partial: { size: parts, init: 'unit' }, stats: { size: 8, init: stats } }, params: { parts, max_norm: 1 }, flops: parts, bytes: F * (parts + 8) });

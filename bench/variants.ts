@@ -28,6 +28,20 @@ export const KERNEL_ALTERNATIVES: KernelAlternative[] = [
   // One workgroup row per packed row (the WGSL default), and fewer rows.
   { kernel: 'embed_gather', tunables: { ROWS: 65535 } },
   { kernel: 'embed_gather', tunables: { ROWS: 8 } },
+  // One column per invocation (the WGSL default), and fewer columns per invocation.
+  { kernel: 'embed_grad', tunables: { WG: 64, TC: 1 } },
+  { kernel: 'embed_grad', tunables: { WG: 8, TC: 16 } },
+  { kernel: 'embed_grad', tunables: { WG: 8, TC: 48 } },
+  // One SIMD row per workgroup (more workgroups to share between llvmpipe's threads: no gain measured).
+  { kernel: 'colsum', tunables: { WG: 8 } },
+  // One element per invocation in 256-wide workgroups (the WGSL default), and other blockings.
+  { kernel: 'adam', tunables: { WG: 256, ITEMS: 1 } },
+  { kernel: 'adam', tunables: { WG: 64, ITEMS: 8 } },
+  { kernel: 'adam', tunables: { WG: 64, ITEMS: 4 } },
+  // 256 x 16 elements per workgroup (the WGSL default), and other chunks.
+  { kernel: 'grad_sumsq', tunables: { WG: 256, ITEMS: 16 } },
+  { kernel: 'grad_sumsq', tunables: { WG: 8, ITEMS: 64 } },
+  { kernel: 'grad_sumsq', tunables: { WG: 64, ITEMS: 64 } },
   // The previous probe's 1024^3 winner and the WGSL default tile.
   { kernel: 'gemm', tunables: { WG_X: 32, WG_Y: 1, TM: 4, TN: 8 } },
   { kernel: 'gemm', tunables: { WG_X: 16, WG_Y: 4, TM: 4, TN: 4 } },

@@ -3,7 +3,9 @@
 //   g = grad * stats[4];  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   param -= step_size * m / (sqrt(v) / bc2_sqrt + eps)     step_size = lr / (1 - b1^t), bc2_sqrt = sqrt(1 - b2^t)
 // A step whose clip scale is 0 (non-finite gradient) changes nothing.
-// Dispatch: (ceil(n / WG)). Limits: WG <= 256.
+// An invocation updates ITEMS elements, i = wg·WG·ITEMS + t·WG + lid (neighbouring invocations touch
+// neighbouring elements), loading the clip scale once for all of them (loads dominate on software adapters).
+// Dispatch: (ceil(n / (WG·ITEMS))). Limits: WG <= 256.
 
 struct Params {
   n: u32,
@@ -22,16 +24,22 @@ struct Params {
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG = 256u; // tunable
+const ITEMS = 1u; // tunable
 
 @compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x;
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   // scale 0 marks a non-finite gradient (grad_clip.wgsl): skip the update, keep the last good values.
-  if (i >= p.n || stats[4] == 0.0) { return; }
-  let g = grad[i] * stats[4];
-  let mi = p.beta1 * m[i] + (1.0 - p.beta1) * g;
-  let vi = p.beta2 * v[i] + (1.0 - p.beta2) * g * g;
-  m[i] = mi;
-  v[i] = vi;
-  param[i] -= p.step_size * mi / (sqrt(vi) / p.bc2_sqrt + p.eps);
+  let scale = stats[4];
+  if (scale == 0.0) { return; }
+  let base = wg.x * WG * ITEMS + lid.x;
+  for (var t = 0u; t < ITEMS; t++) {
+    let i = base + t * WG;
+    if (i >= p.n) { break; }
+    let g = grad[i] * scale;
+    let mi = p.beta1 * m[i] + (1.0 - p.beta1) * g;
+    let vi = p.beta2 * v[i] + (1.0 - p.beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] -= p.step_size * mi / (sqrt(vi) / p.bc2_sqrt + p.eps);
+  }
 }

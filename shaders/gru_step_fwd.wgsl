@@ -6,6 +6,8 @@
 // xg already holds x W_ih + b_ih. Rows are sorted by length, so the rows active at a position are a prefix
 // (n_cur of them); h_prev is the row's state at the previous position in reading order, or 0 for rows that
 // have none (r >= n_prev). The backward pass needs r, z, n, hh_n and h_prev: they are saved in `cache`.
+// gru_step_fwd_emb.wgsl is this kernel with layer 0's one-hot input projection gathered in place of xg: keep
+// the two in step.
 //
 // Work split (register blocking): an invocation owns TN columns per gate, j0 + c·WG for c < TN (neighbouring
 // invocations read neighbouring W_hh elements), for RB rows. One pass over k loads 3·TN weights and RB

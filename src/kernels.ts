@@ -7,7 +7,7 @@ import { dropout } from './cpu/kernels/dropout.js';
 import { embedGather } from './cpu/kernels/embed_gather.js';
 import { embedGrad } from './cpu/kernels/embed_grad.js';
 import { gemm } from './cpu/kernels/gemm.js';
-import { gruStepBwd, gruStepFwd } from './cpu/kernels/gru_step.js';
+import { gruStepBwd, gruStepFwd, gruStepFwdEmb } from './cpu/kernels/gru_step.js';
 import { finalGather, finalScatter, softmaxCe } from './cpu/kernels/head.js';
 import { lstmStepBwd, lstmStepFwd } from './cpu/kernels/lstm_step.js';
 import { adam, gradClip, gradSumsq, sgd } from './cpu/kernels/optim.js';
@@ -28,6 +28,7 @@ import gradSumsqWgsl from '../shaders/grad_sumsq.wgsl';
 import gruSeqBwdWgsl from '../shaders/gru_seq_bwd.wgsl';
 import gruSeqFwdWgsl from '../shaders/gru_seq_fwd.wgsl';
 import gruStepBwdWgsl from '../shaders/gru_step_bwd.wgsl';
+import gruStepFwdEmbWgsl from '../shaders/gru_step_fwd_emb.wgsl';
 import gruStepFwdWgsl from '../shaders/gru_step_fwd.wgsl';
 import lstmSeqBwdWgsl from '../shaders/lstm_seq_bwd.wgsl';
 import lstmSeqFwdWgsl from '../shaders/lstm_seq_fwd.wgsl';
@@ -67,7 +68,7 @@ export const embedGradK: KernelDef = {
   name: 'embed_grad',
   wgsl: embedGradWgsl,
   cpu: embedGrad,
-  grid: (p, t) => [ceilDiv(p.width!, t.WG!), p.vocab!],
+  grid: (p, t) => [ceilDiv(p.width!, t.WG! * t.TC!), p.vocab!],
 };
 
 // Step kernels: an invocation owns TN (forward) / TK (backward) units for RB rows; see the WGSL headers.
@@ -78,6 +79,8 @@ export const rnnStepFwdK: KernelDef = { name: 'rnn_step_fwd', wgsl: rnnStepFwdWg
 export const rnnStepBwdK: KernelDef = { name: 'rnn_step_bwd', wgsl: rnnStepBwdWgsl, cpu: rnnStepBwd, grid: stepBwdGrid };
 export const gruStepFwdK: KernelDef = { name: 'gru_step_fwd', wgsl: gruStepFwdWgsl, cpu: gruStepFwd, grid: stepFwdGrid };
 export const gruStepBwdK: KernelDef = { name: 'gru_step_bwd', wgsl: gruStepBwdWgsl, cpu: gruStepBwd, grid: stepBwdGrid };
+/** Layer 0's GRU step with the one-hot input projection folded in (replaces embed_gather + gru_step_fwd). */
+export const gruStepFwdEmbK: KernelDef = { name: 'gru_step_fwd_emb', wgsl: gruStepFwdEmbWgsl, cpu: gruStepFwdEmb, grid: stepFwdGrid };
 
 const featGrid = (p: Record<string, number>, t: Record<string, number>): [number, number] => [ceilDiv(p.dirs! * p.h!, t.WG!), Math.min(p.batch!, 65535)];
 export const finalGatherK: KernelDef = { name: 'final_gather', wgsl: finalGatherWgsl, cpu: finalGather, grid: featGrid };
@@ -92,7 +95,7 @@ export const gradSumsqK: KernelDef = {
   grid: (p, t) => [ceilDiv(p.n!, t.WG! * t.ITEMS!)],
 };
 export const gradClipK: KernelDef = { name: 'grad_clip', wgsl: gradClipWgsl, cpu: gradClip, grid: one };
-export const adamK: KernelDef = { name: 'adam', wgsl: adamWgsl, cpu: adam, grid: (p, t) => [ceilDiv(p.n!, t.WG!)] };
+export const adamK: KernelDef = { name: 'adam', wgsl: adamWgsl, cpu: adam, grid: (p, t) => [ceilDiv(p.n!, t.WG! * t.ITEMS!)] };
 export const sgdK: KernelDef = { name: 'sgd', wgsl: sgdWgsl, cpu: sgd, grid: (p, t) => [ceilDiv(p.n!, t.WG!)] };
 
 export const lstmStepFwdK: KernelDef = { name: 'lstm_step_fwd', wgsl: lstmStepFwdWgsl, cpu: lstmStepFwd, grid: stepFwdGrid };
@@ -125,7 +128,7 @@ export const dropoutK: KernelDef = {
 
 export const ALL_KERNELS: KernelDef[] = [
   embedGatherK, gemmK, colsumK, embedGradK,
-  rnnStepFwdK, rnnStepBwdK, gruStepFwdK, gruStepBwdK,
+  rnnStepFwdK, rnnStepBwdK, gruStepFwdK, gruStepBwdK, gruStepFwdEmbK,
   finalGatherK, finalScatterK, softmaxCeK,
   gradSumsqK, gradClipK, adamK, sgdK,
   lstmStepFwdK, lstmStepBwdK, attentionFwdK, attentionBwdK,

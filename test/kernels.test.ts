@@ -11,7 +11,7 @@ import { randomBatch } from './helpers/batches.js';
 import { withDevice } from './helpers/device.js';
 import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
 import { gemmTunables, stepTunables } from './helpers/tunings.js';
-import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
+import { resolveTunables, type KernelDef, type Params, type Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
 import { TUNINGS } from '../src/gpu/tuning.js';
 
@@ -70,9 +70,17 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) }, gp, t);
         }
         const dg = randomArray(rng, 2 + b.rows * ld);
-        await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) },
-          { vocab: V, width, off_start: 3 + b.rows, off_rows: 3 + b.rows + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 });
-        await check(be, K.colsumK, { a: dg, out: nanArray(width + 3) }, { rows: b.rows, width, off_a: 2, lda: ld, off_out: 3 }, { WG: width > 64 ? 64 : 32 });
+        const ep = { vocab: V, width, off_start: 3 + b.rows, off_rows: 3 + b.rows + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 };
+        // Every tuning's columns per invocation, and blocks wider than the width / not dividing it.
+        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_grad', ep)), { WG: 8, TC: 3 }, { WG: 32, TC: 4 }]) {
+          await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) }, ep, t);
+        }
+        // One output; two halves into two places (GRU biases); every column into both places (RNN/LSTM).
+        const half = Math.floor(width / 2);
+        for (const [split, from2] of [[width, width], [half, half], [width, 0]]) {
+          await check(be, K.colsumK, { a: dg, out: nanArray(2 * width + 9) },
+            { rows: b.rows, width, off_a: 2, lda: ld, off_out: 3, split, off_out2: width + 6, from2 }, { WG: width > 64 ? 64 : 32 });
+        }
       }
     });
   });
@@ -110,8 +118,19 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
               const st = sched[s]!;
               const y = randomArray(rng, b.rows * ld);
               for (let r = 0; r < st.n; r++) for (let j = 0; j < H; j++) y[(st.off + r) * ld + col + j] = NaN;
-              await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) },
-                { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB }, tun);
+              const sp = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB };
+              await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) }, sp, tun);
+              if (cell === 'gru') {
+                // Layer 0's step with the input gather folded in: W_ih [V, 3H] and b_ih after b_hh (offsets
+                // not multiples of anything), tokens from offset 2 of an ints buffer.
+                const V = 58, offWih = offB + G * H + 5, offBih = offWih + V * G * H + 1;
+                const wx = randomArray(rng, offBih + G * H + 3, 0.5);
+                wx.set(w.subarray(0, offB + G * H));
+                const tok = new Uint32Array(2 + b.rows + 1);
+                tok.set(b.tokens, 2);
+                await check(be, K.gruStepFwdEmbK, { tok, w: wx, y: Float32Array.from(y), cache: nanArray(b.rows * S * H) },
+                  { ...sp, off_tok: 2, off_wih: offWih, off_bih: offBih }, tun);
+              }
             }
             // Backward: the first backward step (nothing after it) and a later one.
             for (const s of new Set([sched.length - 1, 0, Math.floor(sched.length / 2)])) for (const tun of bwdT) {
@@ -170,6 +189,10 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         const parts = Math.ceil(n / (256 * 16));
         await check(be, K.gradSumsqK, { g, partial: nanArray(parts + 1) }, { n }, undefined, { abs: 1e-4, rel: 1e-5 });
         await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / 64) + 1) }, { n }, { WG: 64, ITEMS: 1 }, { abs: 1e-4, rel: 1e-5 });
+        // Every tuning's chunk (the optimizer sizes its partials by it).
+        for (const t of TUNINGS.map((x) => resolveTunables(K.gradSumsqK, x.tunablesFor('grad_sumsq', { n })))) {
+          await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / (t.WG! * t.ITEMS!)) + 1) }, { n }, t, { abs: 1e-4, rel: 1e-5 });
+        }
         const partial = randomArray(rng, parts).map(Math.abs);
         for (const max_norm of [0, 0.5, 1e9]) {
           await check(be, K.gradClipK, { partial, stats: randomArray(rng, 8) }, { parts, max_norm }, undefined, { abs: 1e-6, rel: 1e-5 });
@@ -181,8 +204,11 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           const stats = new Float32Array(8);
           stats[4] = scale;
           const v = randomArray(rng, n).map(Math.abs);
-          await check(be, K.adamK, { param: randomArray(rng, n), grad: g, m: randomArray(rng, n), v, stats },
-            { n, step_size: 0.002 / (1 - 0.9 ** 3), bc2_sqrt: Math.sqrt(1 - 0.999 ** 3), beta1: 0.9, beta2: 0.999, eps: 1e-8 }, undefined, { abs: 1e-6, rel: 1e-5 });
+          const ap = { n, step_size: 0.002 / (1 - 0.9 ** 3), bc2_sqrt: Math.sqrt(1 - 0.999 ** 3), beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+          // The WGSL default, every tuning's elements per invocation, and ITEMS not dividing n.
+          for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('adam', ap)), { WG: 8, ITEMS: 3 }]) {
+            await check(be, K.adamK, { param: randomArray(rng, n), grad: g, m: randomArray(rng, n), v, stats }, ap, t, { abs: 1e-6, rel: 1e-5 });
+          }
           for (const momentum of [0, 0.9]) {
             await check(be, K.sgdK, { param: randomArray(rng, n), grad: g, buf: randomArray(rng, n), stats }, { n, lr: 0.1, momentum }, undefined, { abs: 1e-6, rel: 1e-5 });
           }

@@ -30,7 +30,21 @@
 //     dispatch floor went the other way (13 -> ~31-35 µs): with no thread spinning, llvmpipe's threads
 //     wait for each other between dispatches on idle (halted) vCPUs. Likewise work the step does
 //     not need is cut in the network rather than tuned: dW_hh skips the forward direction's first
-//     position, whose h_prev is 0 (~1/7 of that product at the names' mean length).
+//     position, whose h_prev is 0 (~1/7 of that product at the names' mean length); a GRU's layer 0 gathers
+//     its one-hot input projection inside the step kernel (gru_step_fwd_emb: no embed_gather dispatch, no
+//     [N, 3H] xg round trip); both bias gradients of a layer come from one colsum dispatch.
+//     Where a step's time goes (2026-11-24, idle machine, roof ~33-35 GFLOP/s): the dW_hh gemm replayed
+//     alone runs at ~32 GFLOP/s (1.18 ms for m=128 n=384 k=389), i.e. at the roof; a forward step at
+//     n_cur = 35 takes ~170-190 µs for 3.4 MFLOP (~19 GFLOP/s), at 64 ~300 µs (~21). Its k loop has the
+//     probe tile's loads per multiply-add (24 per 144 vs 24 per 128) and runs near the gemm's rate; the
+//     rest is fixed per dispatch: the floor (~25-35 µs idle: llvmpipe's threads wake on halted vCPUs;
+//     ~10 µs when another process keeps the cores awake), the epilogue (~10 memory operations per output;
+//     the same step with n_prev = 0, i.e. floor + epilogue, takes ~50 µs at n_cur = 35, ~80 at 64), rows
+//     wasted where RB does not divide n_cur, and the last workgroups' imbalance over 2 threads (6-24
+//     workgroups per step). The backward step likewise (~20 GFLOP/s at n = 64). Reading W_hh transposed
+//     in the backward step (neighbouring invocations on neighbouring elements) changed nothing: the loads
+//     are bound by their count, not by cache lines. Idle sweeps of the register blocks per n_cur (n = 4..64)
+//     confirmed the blocks pickBlock chooses (within noise), so they stayed.
 //   - 'gpu' (every other adapter, and the CPU backend, where tunables do not change results): sane
 //     defaults for real GPUs, NOT measured (no real GPU here): 64 invocations per workgroup, one unit per
 //     invocation (neighbouring invocations read neighbouring weights: coalesced), few rows per invocation
@@ -131,9 +145,10 @@ class RuleTuning implements Tuning {
   }
 
   tunablesFor(kernel: string, p: Params, fixed: Tunables = {}): Tunables {
-    const step = /^(rnn|gru|lstm)_step_(fwd|bwd)$/.exec(kernel);
+    // gru_step_fwd_emb (layer 0's step with the input gather folded in) is blocked as gru_step_fwd.
+    const step = /^(rnn|gru|lstm)_step_(fwd|bwd)(?:_emb)?$/.exec(kernel);
     if (step) {
-      const rule = this.r.step[kernel];
+      const rule = this.r.step[`${step[1]}_step_${step[2]}`];
       if (!rule) return { ...fixed };
       const fwd = step[2] === 'fwd';
       const gates = GATES[step[1]!]!;
@@ -197,7 +212,14 @@ const SQUARE: StepRule = { WG: 8, blocks: [[8, 1], [8, 2], [8, 4], [8, 6], [8, 9
  *     first, full steps of a batch get the largest blocks, the long-name tail (n = 1..4) 8 or 4 units
  *     with 1..4 rows.
  *   embed_gather: 16 workgroup rows striding over packed rows (one per row made thousands of tiny
- *     workgroups, and llvmpipe pays per workgroup).
+ *     workgroups, and llvmpipe pays per workgroup). (A GRU's layer 0 stepped per position does not
+ *     dispatch it: gru_step_fwd_emb gathers inside the step and is blocked by gru_step_fwd's rule.)
+ *   embed_grad: 8 columns per invocation, 8 invocations: each row id loaded serves 8 dg loads (B64H128
+ *     kernel table, idle machine: 134-143 µs vs 250-260 with one column per invocation; 16: 122-172).
+ *   adam: one SIMD row per workgroup, 32 elements per invocation, the clip scale loaded once for them
+ *     (170-195 µs vs 246-287 for the WGSL default of one element per invocation in 256).
+ *   grad_sumsq: one SIMD row per workgroup, 256 elements per invocation (a 3-level tree instead of 8
+ *     barriers over 32 rows; 54-64 µs vs 110-143 for 256 x 16; the optimizer sizes its partials by it).
  */
 const LAVAPIPE: Rules = {
   name: 'lavapipe',
@@ -209,7 +231,7 @@ const LAVAPIPE: Rules = {
     gru_step_fwd: GRU_FWD, gru_step_bwd: SQUARE,
     lstm_step_fwd: LSTM_FWD, lstm_step_bwd: SQUARE,
   },
-  fixed: { embed_gather: { WG: 64, ROWS: 16 } },
+  fixed: { embed_gather: { WG: 64, ROWS: 16 }, embed_grad: { WG: 8, TC: 8 }, adam: { WG: 8, ITEMS: 32 }, grad_sumsq: { WG: 8, ITEMS: 256 } },
 };
 
 interface Entry {

@@ -3,7 +3,8 @@
 //   y[l]      [N, D]       output of layer l (D = directions x H; backward direction in columns H..2H)
 //   ext[l]    [N, D]       gradient of the loss w.r.t. y[l] arriving from above (head, attention, layer l+1)
 //   cache[l][d] [N, S*H]   what the forward step saved for the backward step
-//   xg        [N, G*H]     input projection of the layer being run (scratch)
+//   xg        [N, G*H]     input projection of the layer being run (scratch; not used by a GRU's layer 0
+//                          stepped per position, whose step kernel gathers W_ih[tok] + b_ih itself)
 //   dg        [N, DG*H]    gate gradients of the layer being differentiated (scratch)
 //   dstate    [N, DS*H]    state gradient carried through time (scratch; DS = CellSpec.dstate: dh, and dc for LSTM)
 //   att/datt  [N]          attention weight and score gradient of each packed row (attention only)
@@ -24,7 +25,7 @@ import type { Backend, Buf } from '../core/backend.js';
 import type { KernelDef, Params, Tunables } from '../core/kernel.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import { tuningForBackend, type Tuning } from '../gpu/tuning.js';
-import { attentionBwdK, attentionFwdK, colsumK, dropoutK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, softmaxCeK } from '../kernels.js';
+import { attentionBwdK, attentionFwdK, colsumK, dropoutK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, gruStepFwdEmbK, gruStepFwdK, softmaxCeK } from '../kernels.js';
 import { cellSpec, type CellSpec } from './cells.js';
 import { dropoutParams } from '../cpu/kernels/dropout.js';
 import { dirsOf, outWidth, validateConfig, type ModelConfig } from './config.js';
@@ -175,10 +176,13 @@ export class Network {
       for (let d = 0; d < dirsOf(cfg); d++) {
         const n = layerName(l, d);
         const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
-        if (l === 0) {
+        // Layer 0 of a GRU stepped per position gathers its input gates inside the step kernel
+        // (gru_step_fwd_emb: no embed_gather dispatch, no xg round trip); everything else projects first.
+        const fused = l === 0 && this.recurrence === 'step' && cell.fwd === gruStepFwdK;
+        if (l === 0 && !fused) {
           this.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
             { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G });
-        } else {
+        } else if (l > 0) {
           this.gemm({ a: input!, b: this.params, c: a.xg, bias: this.params },
             { m: b.rows, n: G, k: D, lda: D, off_b: wih.offset, ldb: G, ldc: G, off_bias: bih.offset, has_bias: 1 });
         }
@@ -189,8 +193,13 @@ export class Network {
               off_offsets: this.off.offsets, off_lengths: this.off.lengths }, this.seqTunables.fwd);
         } else {
           for (const st of stepSchedule(b, d === 1)) {
-            this.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
-              { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset });
+            const sp = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset };
+            if (fused) {
+              this.run(gruStepFwdEmbK, { tok: a.ints, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
+                { ...sp, off_tok: this.off.tokens, off_wih: wih.offset, off_bih: bih.offset });
+            } else {
+              this.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! }, sp);
+            }
           }
         }
       }
@@ -226,7 +235,7 @@ export class Network {
     const drop = this.drop;
     this.gemm({ a: drop ? a.featIn : a.feat, b: a.dlogits, c: this.grads, bias: this.params },
       { m: D, n: C, k: b.batch, lda: D, ldb: C, off_c: hw.offset, ldc: C }, { TRANS_A: 1 });
-    this.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset });
+    this.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.batch, width: C, off_a: 0, lda: C, off_out: hb.offset, split: C, off_out2: 0, from2: C });
     this.gemm({ a: a.dlogits, b: this.params, c: drop ? a.dfeatIn : a.dfeat, bias: this.params },
       { m: b.batch, n: D, k: C, lda: C, off_b: hw.offset, ldb: C, ldc: D }, { TRANS_B: 1 });
     if (drop) this.dropout(a.dfeatIn, a.dfeat, b.batch * D, drop, cfg.layers);
@@ -241,7 +250,7 @@ export class Network {
       // d(att.b) = sum of de is exactly 0 (a score bias cancels in the softmax). Summing de would give only
       // rounding noise, which Adam's per-parameter normalization would turn into steps of ±lr that differ
       // between devices, so it is written as exactly 0: a column sum over no rows.
-      this.run(colsumK, { a: a.datt!, out: this.grads }, { rows: 0, width: 1, off_a: 0, lda: 1, off_out: ab.offset });
+      this.run(colsumK, { a: a.datt!, out: this.grads }, { rows: 0, width: 1, off_a: 0, lda: 1, off_out: ab.offset, split: 1, off_out2: 0, from2: 1 });
     } else {
       this.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[top]! },
         { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
@@ -278,7 +287,11 @@ export class Network {
         const p0 = d === 0 && b.steps > 0 ? b.offsets[1]! : 0;
         this.gemm({ a: cache, b: a.dg, c: this.grads, bias: this.params },
           { m: H, n: G, k: b.rows - p0, off_a: (p0 * cell.cache + cell.hprevCol) * H, lda: cell.cache * H, off_b: p0 * DG + cell.dghCol * H, ldb: DG, off_c: whh.offset, ldc: G }, { TRANS_A: 1 });
-        this.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: cell.dghCol * H, lda: DG, off_out: bhh.offset });
+        // Both bias gradients in one dispatch: b_ih = colsum(dgx), b_hh = colsum(dgh). GRU: dg = [dgx | dgh],
+        // 2G columns split in the middle; RNN/LSTM: dgx = dgh, G columns written to both.
+        const twoHalves = cell.dghCol * H === G;
+        this.run(colsumK, { a: a.dg, out: this.grads },
+          { rows: b.rows, width: twoHalves ? 2 * G : G, off_a: 0, lda: DG, off_out: bih.offset, split: G, off_out2: bhh.offset, from2: twoHalves ? G : 0 });
         if (l === 0) {
           this.run(embedGradK, { ints: a.ints, dg: a.dg, out: this.grads },
             { vocab: cfg.vocabSize, width: G, off_start: this.off.csrStart, off_rows: this.off.csrRows, off_dg: 0, ld_dg: DG, off_out: wih.offset });
@@ -289,7 +302,6 @@ export class Network {
           this.gemm({ a: a.dg, b: this.params, c: drop ? a.dxin! : a.ext[l - 1]!, bias: this.params },
             { m: b.rows, n: D, k: G, lda: DG, off_b: wih.offset, ldb: G, ldc: D }, { TRANS_B: 1, ACCUMULATE: 1 });
         }
-        this.run(colsumK, { a: a.dg, out: this.grads }, { rows: b.rows, width: G, off_a: 0, lda: DG, off_out: bih.offset });
       }
       if (l > 0 && drop) this.dropout(a.dxin!, a.ext[l - 1]!, b.rows * D, drop, l);
     }

@@ -15,7 +15,7 @@ export function distinctTunables(list: Tunables[]): Tunables[] {
 
 /** The step kernel's tunables of every tuning for n = 1..maxRows active rows at hidden size h, and `extra`. */
 export function stepTunables(kernel: string, h: number, maxRows: number, extra: Tunables[] = []): Tunables[] {
-  const fwd = kernel.endsWith('_fwd');
+  const fwd = /_fwd(_emb)?$/.test(kernel);
   const all: Tunables[] = [...extra];
   for (const t of TUNINGS) {
     for (let n = 1; n <= maxRows; n++) {

@@ -1,10 +1,29 @@
-// CPU twins of shaders/gru_step_fwd.wgsl and shaders/gru_step_bwd.wgsl (same packed layout, same cache).
+// CPU twins of shaders/gru_step_fwd.wgsl, gru_step_fwd_emb.wgsl and gru_step_bwd.wgsl (same packed layout, same cache).
 import type { FloatArray, HostArray, Params } from '../../core/kernel.js';
 import { sigmoidC, tanhC } from './activations.js';
 
 export function gruStepFwd(b: Record<string, HostArray>, p: Params): void {
-  const xg = b.xg as FloatArray, w = b.w as FloatArray, y = b.y as FloatArray, cache = b.cache as FloatArray;
+  const xg = b.xg as FloatArray;
+  stepFwd(b, p, (pr) => pr * 3 * p.h!, xg, null);
+}
+
+/**
+ * Twin of shaders/gru_step_fwd_emb.wgsl: gru_step_fwd with layer 0's input gates gathered as embed_gather
+ * computes them, W_ih[tok[row]] + b_ih (an f32 add, then the same step).
+ */
+export function gruStepFwdEmb(b: Record<string, HostArray>, p: Params): void {
+  const tok = b.tok as Uint32Array, w = b.w as FloatArray;
+  const bih = w.subarray(p.off_bih!, p.off_bih! + 3 * p.h!);
+  stepFwd(b, p, (pr) => p.off_wih! + tok[p.off_tok! + pr]! * 3 * p.h!, w, bih);
+}
+
+/** The forward step; row pr's input gates r|z|n are x[xOff(pr) + gate·H + j] (+ bias[gate·H + j] when given). */
+function stepFwd(b: Record<string, HostArray>, p: Params, xOff: (pr: number) => number, xg: FloatArray, bias: FloatArray | null): void {
+  const w = b.w as FloatArray, y = b.y as FloatArray, cache = b.cache as FloatArray;
   const H = p.h!;
+  // The gathered sum is rounded as embed_gather's store into xg rounds it (f32 buffers; none in f64 mode).
+  const round = y instanceof Float32Array ? Math.fround : (v: number) => v;
+  const gx = (x: number, g: number, j: number): number => (bias ? round(xg[x + g * H + j]! + bias[g * H + j]!) : xg[x + g * H + j]!);
   for (let row = 0; row < p.n_cur!; row++) {
     const hasPrev = row < p.n_prev!;
     const prev = (p.off_prev! + row) * p.ld_y! + p.col_y!;
@@ -19,11 +38,11 @@ export function gruStepFwd(b: Record<string, HostArray>, p: Params): void {
           an += hp * w[p.off_w! + k * 3 * H + 2 * H + j]!;
         }
       }
-      const x = pr * 3 * H;
-      const r = sigmoidC(xg[x + j]! + ar + w[p.off_b! + j]!);
-      const z = sigmoidC(xg[x + H + j]! + az + w[p.off_b! + H + j]!);
+      const x = xOff(pr);
+      const r = sigmoidC(gx(x, 0, j) + ar + w[p.off_b! + j]!);
+      const z = sigmoidC(gx(x, 1, j) + az + w[p.off_b! + H + j]!);
       const hn = an + w[p.off_b! + 2 * H + j]!;
-      const n = tanhC(xg[x + 2 * H + j]! + r * hn);
+      const n = tanhC(gx(x, 2, j) + r * hn);
       const hp = hasPrev ? y[prev + j]! : 0;
       y[pr * p.ld_y! + p.col_y! + j] = (1 - z) * n + z * hp;
       const c = pr * 5 * H;
