@@ -152,16 +152,26 @@ async function runPeersIfPresent(opts: BenchOptions, data: BenchData): Promise<u
   return await mod.runPeers({ quick: opts.quick, data: { source: data.source }, root: ROOT, log });
 }
 
-/** The peers' rows, if runPeers returned the documented PeerResult[]. */
-function printPeers(result: unknown): void {
+/**
+ * The peers' rows, if runPeers returned the documented PeerResult[], with the ratio of our GRU-128 batch-64
+ * training steps (the production row of this run's step table, when it measured B64H128) to each peer's.
+ */
+function printPeers(result: unknown, ours: StepRow | undefined): void {
   if (!Array.isArray(result)) {
     out(`peers: ${JSON.stringify(result)}`);
     return;
   }
   out('== Peers (TF.js, GRU-128, batch 64; bench/peers/README.md)');
+  out(ours
+    ? `ours: webgpu-rnn gru B64H128 training steps in this run, ${ours.step.namesPerSec.toFixed(0)} names/s (recurrence '${ours.recurrence}')`
+    : 'ours: not measured in this run (add --shapes B64H128 and the gru cell to the steps section for the ratio)');
   out(table(
-    [{ header: 'peer', align: 'left' }, { header: 'learned', align: 'left' }, { header: 'names/s', digits: 0 }, { header: 'ms/batch', digits: 1 }, { header: 'notes', align: 'left' }],
-    result.map((r: Record<string, unknown>) => [String(r.peer), String(r.learned), Number(r.namesPerSec), Number(r.msPerBatch), String(r.notes ?? '').slice(0, 100)]),
+    [{ header: 'peer', align: 'left' }, { header: 'learned', align: 'left' }, { header: 'names/s', digits: 0 }, { header: 'ms/batch', digits: 1 }, { header: 'ours/theirs', align: 'right' }, { header: 'notes', align: 'left' }],
+    result.map((r: Record<string, unknown>) => {
+      const theirs = Number(r.namesPerSec);
+      const ratio = ours && theirs > 0 && r.learned === true ? `${(ours.step.namesPerSec / theirs).toFixed(1)}x` : '-';
+      return [String(r.peer), String(r.learned), theirs, Number(r.msPerBatch), ratio, String(r.notes ?? '').slice(0, 100)];
+    }),
   ));
   out();
 }
@@ -292,7 +302,7 @@ async function main(): Promise<number> {
   if (opts.peers) {
     log('peers…');
     peers = await runPeersIfPresent(opts, data);
-    printPeers(peers);
+    printPeers(peers, stepRows.find((r) => r.cell === 'gru' && !r.attention && r.alternative === null && r.shape === 'B64H128' && r.recurrence === resolveRecurrence('auto', be)));
   }
 
   for (const n of notes) out(`note: ${n}`);
