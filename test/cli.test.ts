@@ -94,6 +94,8 @@ describe('webgpu-rnn CLI', () => {
     expectCleanError(cli(['train', '--bogus']), 2, /unknown option --bogus/);
     expectCleanError(cli(['train', '--model', 'transformer']), 2, /--model must be one of rnn, gru, lstm/);
     expectCleanError(cli(['train', '--hidden', 'big']), 2, /--hidden expects an integer/);
+    expectCleanError(cli(['train', '--hidden', '0x20']), 2, /--hidden expects an integer, got '0x20'/);
+    expectCleanError(cli(['train', '--lr', '0']), 2, /--lr must be greater than 0/);
     expectCleanError(cli(['train', 'extra']), 2, /no positional arguments/);
     expectCleanError(cli(['frobnicate']), 2, /unknown command 'frobnicate'/);
   });

@@ -12,6 +12,8 @@ export interface OptSpec {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** The value must be strictly greater than this (e.g. a learning rate > 0). */
+  above?: number;
   /** Placeholder in help, e.g. FILE. */
   arg?: string;
 }
@@ -71,12 +73,24 @@ function convert(name: string, value: string, s: OptSpec): string | number {
     if (!s.choices!.includes(value)) throw new UsageError(`--${name} must be one of ${s.choices!.join(', ')}; got '${value}'`);
     return value;
   }
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (s.type === 'int' && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} expects ${s.type === 'int' ? 'an integer' : 'a number'}, got '${value}'`);
-  }
+  const n = parseStrictNumber(value, s.type === 'int');
+  if (n === undefined) throw new UsageError(`--${name} expects ${s.type === 'int' ? 'an integer' : 'a number'}, got '${value}'`);
+  if (s.above !== undefined && !(n > s.above)) throw new UsageError(`--${name} must be greater than ${s.above}, got ${value}`);
   if (s.min !== undefined && n < s.min) throw new UsageError(`--${name} must be at least ${s.min}, got ${value}`);
   if (s.max !== undefined && n > s.max) throw new UsageError(`--${name} must be at most ${s.max}, got ${value}`);
+  return n;
+}
+
+// Plain decimal only: JavaScript's Number() also reads '0x20', '0b11', '0o7', ' 12 ' and 'Infinity', which
+// on a command line are typos far more often than intent, so they are refused rather than silently taken.
+const INT = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The number a command-line value spells in plain decimal (integers only when `int`), else undefined. */
+export function parseStrictNumber(value: string, int: boolean): number | undefined {
+  if (!(int ? INT : DECIMAL).test(value)) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (int && !Number.isSafeInteger(n))) return undefined;
   return n;
 }
 

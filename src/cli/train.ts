@@ -19,7 +19,7 @@ export const TRAIN_SPECS: Specs = {
   attention: { type: 'boolean', default: false, help: 'attention over the hidden states feeds the classifier' },
   epochs: { type: 'int', min: 1, default: D.epochs, help: 'passes over the training names' },
   batch: { type: 'int', min: 1, max: 1 << 20, default: D.batchSize, help: 'names per training step' },
-  lr: { type: 'number', min: 0, default: D.lr, help: 'learning rate' },
+  lr: { type: 'number', above: 0, default: D.lr, help: 'learning rate (> 0)' },
   'lr-schedule': { type: 'choice', choices: ['constant', 'cosine'], default: D.lrSchedule, help: 'constant, or cosine decay to 0 over the run' },
   optimizer: { type: 'choice', choices: ['adam', 'sgd'], default: D.optimizer, help: 'optimizer' },
   momentum: { type: 'number', min: 0, max: 1, default: D.momentum, help: 'SGD momentum' },
