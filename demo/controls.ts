@@ -1,82 +1,154 @@
-// The training form: which cells exist, reading and checking the settings, URL parameters
-// (?cell=gru&hidden=32&epochs=2&limit=4000…) to prefill it, and locking it while training runs.
-import { CELLS } from '../src/model/cells.js';
-import { CELL_TYPES, type CellType } from '../src/model/config.js';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../src/train/trainer.js';
+// The training form, built from the option table (src/options.ts: the entries used on 'page', with the
+// CLI's bounds, labels and help): reading and checking the settings with the CLI's own value parser, URL
+// parameters (?model=gru&hidden=32&epochs=2&limit=4000…) to prefill it, showing a loaded model's shape, and
+// locking it while training runs.
+import { convert, UsageError } from '../src/cli/args.js';
+import type { ModelConfig } from '../src/model/config.js';
+import { defaultsOf, specsFor, trainOptionsFrom, type OptSpec, type Specs, type SpecsOf, type Values } from '../src/options.js';
+import type { TrainOptions } from '../src/train/trainer.js';
 import { byId, el } from './dom.js';
 
 export interface Settings {
   options: TrainOptions;
-  /** Train on this many names drawn from the training split (null: all of them). */
-  limit: number | null;
+  /** Train on this many names drawn from the training split (undefined: all of them). */
+  limit: number | undefined;
 }
 
-const CELL_LABELS: Record<CellType, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM' };
+const FIELDS = specsFor('page');
+const SPECS: Specs = FIELDS;
+type PageValues = Values<SpecsOf<'page'>>;
+const CHOICE_LABELS: Record<string, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM' };
+/** Older links spell the cell ?cell=. */
+const URL_ALIASES: Record<string, string> = { cell: 'model' };
 
-const NUMBERS = {
-  hidden: { label: 'Hidden size', int: true, min: 1, max: 1024 },
-  layers: { label: 'Layers', int: true, min: 1, max: 4 },
-  epochs: { label: 'Epochs', int: true, min: 1, max: 100 },
-  batch: { label: 'Batch size', int: true, min: 1, max: 1024 },
-  lr: { label: 'Learning rate', int: false, min: 1e-6, max: 1 },
-  limit: { label: 'Training names', int: true, min: 1, max: 1e7 },
-} as const;
-type NumberField = keyof typeof NUMBERS;
-
-const BOXES = ['attention', 'bidirectional'] as const;
-
-export class SettingsError extends Error {}
-
-/** Cells this build implements (LSTM appears once src/model/cells.ts has it). */
-export function availableCells(): CellType[] {
-  return CELL_TYPES.filter((c) => CELLS[c] !== undefined);
+export class SettingsError extends Error {
+  constructor(message: string, readonly field: string) {
+    super(message);
+  }
 }
 
+const entries = (): [string, OptSpec][] => Object.entries(SPECS);
+const labelOf = (flag: string, s: OptSpec): string => s.label ?? flag;
+const input = (flag: string): HTMLInputElement | HTMLSelectElement => byId<HTMLInputElement | HTMLSelectElement>(flag);
+
+/** Builds the fields, with defaults and then any URL parameters. */
 export function setupControls(): void {
-  const select = byId<HTMLSelectElement>('cell');
-  for (const c of availableCells()) select.append(el('option', { value: c }, CELL_LABELS[c]));
-  select.value = DEFAULT_TRAIN_OPTIONS.cell;
+  const form = byId<HTMLFormElement>('controls');
+  const checks = byId('checks');
+  for (const [flag, s] of entries()) {
+    const attrs: Record<string, string | number> = { id: flag, name: flag, title: s.help };
+    if (s.type === 'boolean') {
+      checks.append(el('label', { class: 'check' }, el('input', { ...attrs, type: 'checkbox' }), ` ${labelOf(flag, s)}`));
+      continue;
+    }
+    let field: HTMLElement;
+    if (s.type === 'choice') {
+      field = el('select', attrs, ...s.choices.map((c) => el('option', { value: c }, CHOICE_LABELS[c] ?? c)));
+    } else if (s.type === 'int' || s.type === 'number') {
+      const bounds: Record<string, number> = {};
+      if (s.min !== undefined) bounds.min = s.min;
+      if (s.max !== undefined) bounds.max = s.max;
+      field = el('input', { ...attrs, ...bounds, type: 'number', step: s.type === 'int' ? 1 : 'any', inputmode: s.type === 'int' ? 'numeric' : 'decimal' });
+      if (s.default === undefined) field.setAttribute('placeholder', 'all');
+    } else {
+      field = el('input', { ...attrs, type: 'text' });
+    }
+    form.insertBefore(el('label', {}, labelOf(flag, s), field), checks);
+  }
+  const shown: Record<string, unknown> = { ...defaultsOf(FIELDS) };
+  for (const [flag, s] of entries()) if ('pageDefault' in s && s.pageDefault !== undefined) shown[flag] = s.pageDefault;
   const q = new URLSearchParams(location.search);
-  const cell = q.get('cell') ?? q.get('model');
-  if (cell && availableCells().includes(cell as CellType)) select.value = cell;
-  for (const f of Object.keys(NUMBERS) as NumberField[]) {
-    const v = q.get(f);
-    if (v !== null) byId<HTMLInputElement>(f).value = v;
+  for (const [name, v] of q) {
+    const flag = URL_ALIASES[name] ?? name;
+    const s: OptSpec | undefined = SPECS[flag];
+    if (s) shown[flag] = s.type === 'boolean' ? v !== '0' && v !== 'false' : v;
   }
-  for (const b of BOXES) {
-    const v = q.get(b);
-    if (v !== null) byId<HTMLInputElement>(b).checked = v !== '0' && v !== 'false';
-  }
+  for (const [flag, v] of Object.entries(shown)) show(flag, v);
+  form.addEventListener('input', () => recheck());
+  form.addEventListener('change', () => recheck());
 }
 
-function readNumber(f: NumberField): number | null {
-  const spec = NUMBERS[f];
-  const raw = byId<HTMLInputElement>(f).value.trim();
+function show(flag: string, v: unknown): void {
+  const e = input(flag);
+  if (e instanceof HTMLInputElement && e.type === 'checkbox') e.checked = v === true;
+  else e.value = v === undefined ? '' : String(v);
+}
+
+/** A loaded model's shape in the form (cell, hidden, layers, attention, bidirectional), so Train retrains it. */
+export function showModelConfig(c: ModelConfig): void {
+  show('model', c.cell);
+  show('hidden', c.hidden);
+  show('layers', c.layers);
+  show('attention', c.attention);
+  show('bidirectional', c.bidirectional);
+  recheck();
+}
+
+function readField(flag: string, s: OptSpec): unknown {
+  const e = input(flag);
+  if (s.type === 'boolean') return e instanceof HTMLInputElement && e.checked;
+  const label = labelOf(flag, s);
+  // A number box holding text that is no number reports an empty value; say what is wrong instead.
+  if (e instanceof HTMLInputElement && e.validity.badInput) throw new SettingsError(`${label} must be ${s.type === 'int' ? 'a whole number' : 'a number'}`, flag);
+  const raw = e.value.trim();
   if (raw === '') {
-    if (f === 'limit') return null;
-    throw new SettingsError(`${spec.label} is empty`);
+    if (s.default === undefined) return undefined;
+    throw new SettingsError(`${label} is empty`, flag);
   }
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (spec.int && !Number.isInteger(n))) throw new SettingsError(`${spec.label} must be ${spec.int ? 'a whole number' : 'a number'}, not '${raw}'`);
-  if (n < spec.min || n > spec.max) throw new SettingsError(`${spec.label} must be between ${spec.min} and ${spec.max}`);
-  return n;
+  try {
+    return convert(label, raw, s);
+  } catch (err) {
+    if (err instanceof UsageError) throw new SettingsError(err.message, flag);
+    throw err;
+  }
 }
 
-/** The form's settings; SettingsError (one line for the page) when a field is not valid. */
+function readValues(): PageValues {
+  const out: Record<string, unknown> = {};
+  for (const [flag, s] of entries()) out[flag] = readField(flag, s);
+  // readField returns each field's declared type (or throws): this is PageValues.
+  return out as PageValues;
+}
+
+/** The form's settings; SettingsError (one line for the page, naming the field) when a field is not valid. */
 export function readSettings(readEvery: number): Settings {
-  const options: TrainOptions = {
-    ...DEFAULT_TRAIN_OPTIONS,
-    cell: byId<HTMLSelectElement>('cell').value as CellType,
-    hidden: readNumber('hidden')!,
-    layers: readNumber('layers')!,
-    epochs: readNumber('epochs')!,
-    batchSize: readNumber('batch')!,
-    lr: readNumber('lr')!,
-    attention: byId<HTMLInputElement>('attention').checked,
-    bidirectional: byId<HTMLInputElement>('bidirectional').checked,
-    readEvery,
-  };
-  return { options, limit: readNumber('limit') };
+  const v = readValues();
+  const options = trainOptionsFrom({ ...defaultsOf(specsFor('train')), ...v }, { cell: v.model, layers: v.layers, bidirectional: v.bidirectional, attention: v.attention });
+  markInvalid(null);
+  return { options: { ...options, readEvery }, limit: v.limit };
+}
+
+/** Shows a settings problem under the form and marks its field (null: none). */
+export function showFormError(err: SettingsError | null): void {
+  const box = byId('form-error');
+  box.textContent = err?.message ?? '';
+  box.hidden = !err;
+  markInvalid(err?.field ?? null);
+}
+
+function markInvalid(field: string | null): void {
+  for (const [flag] of entries()) {
+    const e = input(flag);
+    if (flag === field) {
+      e.setAttribute('aria-invalid', 'true');
+      e.setAttribute('aria-describedby', 'form-error');
+    } else {
+      e.removeAttribute('aria-invalid');
+      e.removeAttribute('aria-describedby');
+    }
+  }
+}
+
+/** While an error is shown, every edit checks the form again: a fixed field clears its stale message. */
+function recheck(): void {
+  if (byId('form-error').hidden) return;
+  try {
+    readValues();
+    showFormError(null);
+  } catch (err) {
+    if (err instanceof SettingsError) showFormError(err);
+    else throw err;
+  }
 }
 
 /** Locks the settings while a run uses them. */

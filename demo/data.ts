@@ -40,7 +40,7 @@ export const SPLIT = { seed: DEFAULT_SPLIT_SEED, testFraction: 0.2, dedup: false
  * The CLI's split, and its --limit: `limit` training names drawn with the training seed, exactly as
  * `webgpu-rnn train --limit N --seed S` draws them.
  */
-export function trainData(names: NamesData, limit: number | null, seed: number): TrainData {
+export function trainData(names: NamesData, limit: number | undefined, seed: number): TrainData {
   const { train: all, test } = splitNames(names, SPLIT);
   const train: Example[] = limit ? new Rng(seed).shuffle(all.slice()).slice(0, limit) : all;
   return { train, test, languages: names.languages, split: SPLIT };

@@ -6,7 +6,7 @@ import { GpuError, LimitError, NoAdapterError } from '../src/gpu/errors.js';
 import { ConfigError } from '../src/model/config.js';
 import { ModelFileError, type Model } from '../src/train/modelfile.js';
 import { TrainingDivergedError } from '../src/train/trainer.js';
-import { lockControls, readSettings, SettingsError, setupControls } from './controls.js';
+import { lockControls, readSettings, SettingsError, setupControls, showFormError } from './controls.js';
 import { countNames, namesFromFile, namesFromServer, trainData, type LoadedNames } from './data.js';
 import { byId, int, setMessage, setState } from './dom.js';
 import { openCpu, openGpu, type Engine } from './engine.js';
@@ -65,7 +65,7 @@ byId('use-cpu').addEventListener('click', () => useEngine(openCpu()));
 
 function useNames(n: LoadedNames): void {
   names = n;
-  const { train, test } = trainData(n.data, null, 1);
+  const { train, test } = trainData(n.data, undefined, 1);
   byId('data-status').textContent = `${int(countNames(n.data))} names in ${n.data.languages.length} languages from ${n.source} · ` +
     `${int(train.length)} to train on, ${int(test.length)} to test`;
   byId('data-picker').hidden = true;
@@ -122,10 +122,11 @@ byId<HTMLFormElement>('controls').addEventListener('submit', async (ev) => {
   let settings;
   try {
     settings = readSettings(engine.readEvery);
-    setMessage(formError, null);
+    showFormError(null);
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
-    return setMessage(formError, err.message);
+    showFormError(err);
+    return byId(err.field).focus();
   }
   training = true;
   setState('run', 'training');

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs, parseStrictNumber, UsageError, type Specs } from '../src/cli/args.js';
 
 const SPECS: Specs = {
-  hidden: { type: 'int', min: 1, max: 65536, default: 128, help: 'h' },
-  lr: { type: 'number', above: 0, default: 0.003, help: 'l' },
-  clip: { type: 'number', min: 0, default: 1, help: 'c' },
+  hidden: { type: 'int', min: 1, max: 65536, default: 128, help: 'h', in: ['train'] },
+  lr: { type: 'number', above: 0, default: 0.003, help: 'l', in: ['train'] },
+  clip: { type: 'number', min: 0, default: 1, help: 'c', in: ['train'] },
 };
 const parse = (...argv: string[]) => parseArgs('train', argv, SPECS).opts;
 const refuse = (re: RegExp, ...argv: string[]) => expect(() => parse(...argv)).toThrow(re);

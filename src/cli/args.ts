@@ -1,31 +1,24 @@
-// A small strict option parser: every option is declared with its type, so an unknown option, a missing
-// value or a malformed number is a one-line usage error that names the option.
+// A small strict option parser: every option is declared with its type (src/options.ts), so an unknown
+// option, a missing value or a malformed number is a one-line usage error that names the option, and the
+// parsed values are typed from the declarations (no casts in the commands).
+import { argOf, boundsOf, defaultsOf, type OptSpec, type Specs, type Values } from '../options.js';
+
+export type { OptSpec, Specs } from '../options.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export interface OptSpec {
-  type: 'int' | 'number' | 'string' | 'boolean' | 'choice';
-  help: string;
-  default?: string | number | boolean;
-  choices?: readonly string[];
-  min?: number;
-  max?: number;
-  /** The value must be strictly greater than this (e.g. a learning rate > 0). */
-  above?: number;
-  /** Placeholder in help, e.g. FILE. */
-  arg?: string;
-}
+export type Parsed<S extends Specs> = { opts: Values<S>; positionals: string[] };
 
-export type Specs = Record<string, OptSpec>;
-export type Parsed = { opts: Record<string, string | number | boolean | undefined>; positionals: string[] };
-
-export function parseArgs(command: string, argv: readonly string[], specs: Specs): Parsed {
-  const opts: Parsed['opts'] = {};
-  for (const [k, s] of Object.entries(specs)) opts[k] = s.default;
+/**
+ * Parses argv against `specs`. `command` names the command in messages; `prog` is how the user runs it
+ * (for the "see … --help" hint).
+ */
+export function parseArgs<S extends Specs>(command: string, argv: readonly string[], specs: S, prog = `webgpu-rnn ${command}`): Parsed<S> {
+  const opts: Record<string, string | number | boolean | undefined> = defaultsOf(specs);
   const positionals: string[] = [];
-  const hint = `see 'webgpu-rnn ${command} --help'`;
+  const hint = `see '${prog} --help'`;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -44,7 +37,7 @@ export function parseArgs(command: string, argv: readonly string[], specs: Specs
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
     }
-    const spec = specs[name];
+    const spec: OptSpec | undefined = specs[name];
     if (!spec && name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean' && value === undefined) {
       opts[name.slice(3)] = false;
       continue;
@@ -59,25 +52,31 @@ export function parseArgs(command: string, argv: readonly string[], specs: Specs
       value = argv[++i];
       if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UsageError(`--${name} needs a value (${spec.arg ?? spec.type})`);
     }
-    opts[name] = convert(name, value, spec);
+    opts[name] = convert(`--${name}`, value, spec);
   }
-  return { opts, positionals };
+  // The loop only stores values of the declared types under declared names: this is Values<S>.
+  return { opts: opts as Values<S>, positionals };
 }
 
-function convert(name: string, value: string, s: OptSpec): string | number {
+/**
+ * One option value from text, checked against its spec; `label` names it in the message ('--hidden' on the
+ * command line, 'Hidden size' on the page). Throws UsageError.
+ */
+export function convert(label: string, value: string, s: OptSpec): string | number {
   if (s.type === 'string') {
-    if (value === '') throw new UsageError(`--${name} needs a non-empty value`);
+    if (value === '') throw new UsageError(`${label} needs a non-empty value`);
     return value;
   }
   if (s.type === 'choice') {
-    if (!s.choices!.includes(value)) throw new UsageError(`--${name} must be one of ${s.choices!.join(', ')}; got '${value}'`);
+    if (!s.choices.includes(value)) throw new UsageError(`${label} must be one of ${s.choices.join(', ')}; got '${value}'`);
     return value;
   }
+  if (s.type === 'boolean') throw new UsageError(`${label} takes no value`);
   const n = parseStrictNumber(value, s.type === 'int');
-  if (n === undefined) throw new UsageError(`--${name} expects ${s.type === 'int' ? 'an integer' : 'a number'}, got '${value}'`);
-  if (s.above !== undefined && !(n > s.above)) throw new UsageError(`--${name} must be greater than ${s.above}, got ${value}`);
-  if (s.min !== undefined && n < s.min) throw new UsageError(`--${name} must be at least ${s.min}, got ${value}`);
-  if (s.max !== undefined && n > s.max) throw new UsageError(`--${name} must be at most ${s.max}, got ${value}`);
+  if (n === undefined) throw new UsageError(`${label} expects ${s.type === 'int' ? 'an integer' : 'a number'}, got '${value}'`);
+  if (s.above !== undefined && !(n > s.above)) throw new UsageError(`${label} must be greater than ${s.above}, got ${value}`);
+  if (s.min !== undefined && n < s.min) throw new UsageError(`${label} must be at least ${s.min}, got ${value}`);
+  if (s.max !== undefined && n > s.max) throw new UsageError(`${label} must be at most ${s.max}, got ${value}`);
   return n;
 }
 
@@ -96,9 +95,12 @@ export function parseStrictNumber(value: string, int: boolean): number | undefin
 
 export function helpText(usage: string, about: string, specs: Specs): string {
   const rows = Object.entries(specs).map(([k, s]) => {
-    const arg = s.type === 'boolean' ? '' : ` ${s.arg ?? (s.type === 'choice' ? s.choices!.join('|') : s.type === 'int' || s.type === 'number' ? 'N' : 'VALUE')}`;
-    const def = s.default !== undefined && s.type !== 'boolean' ? ` (default ${s.default})` : '';
-    return [`  --${k}${arg}`, `${s.help}${def}`] as const;
+    const flag = s.type === 'boolean' ? (s.default === true ? `  --no-${k}` : `  --${k}`) : `  --${k} ${argOf(s)}`;
+    const notes = [
+      s.type === 'int' || s.type === 'number' ? boundsOf(s) : '',
+      s.type === 'boolean' ? '' : s.default !== undefined ? `default ${s.default}` : s.shownDefault ? `default ${s.shownDefault}` : '',
+    ].filter(Boolean);
+    return [flag, `${s.help}${notes.length ? ` (${notes.join('; ')})` : ''}`] as const;
   });
   const w = Math.max(...rows.map((r) => r[0].length)) + 2;
   return `usage: ${usage}\n\n${about}\n\noptions:\n${rows.map(([a, b]) => a.padEnd(w) + b).join('\n')}\n`;

@@ -2,28 +2,21 @@
 // plot, a confusion-matrix heatmap per model and a results table (Markdown and JSON) into a folder.
 import { join } from 'node:path';
 import { Rng } from '../core/rng.js';
-import { DEFAULT_SPLIT_SEED, splitNames } from '../data/split.js';
+import { splitNames } from '../data/split.js';
 import { describeConfig } from '../model/config.js';
 import { writeFileAtomic } from '../node/files.js';
 import { confusionHeatmap, lineChart } from '../report/svg.js';
 import { majorityBaseline } from '../train/metrics.js';
 import { serializeModel } from '../train/modelfile.js';
 import { formatModelSpec, parseModelSpec, type ModelSpec } from '../train/modelspec.js';
-import { DEFAULT_TRAIN_OPTIONS, Trainer, type TrainOptions } from '../train/trainer.js';
-import { helpText, parseArgs, UsageError, type Specs } from './args.js';
+import { Trainer } from '../train/trainer.js';
+import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
+import { helpText, parseArgs, UsageError } from './args.js';
 import { loadData, log, openBackend, pct, table } from './common.js';
 import { ProgressBar } from './progress.js';
-import { TRAIN_SPECS } from './train.js';
 
-export const DEFAULT_MODELS = 'rnn,gru,gru+att,lstm,bi-gru+att';
-
-const { model: _m, layers: _l, bidirectional: _b, attention: _a, out: _o, ...shared } = TRAIN_SPECS;
-export const COMPARE_SPECS: Specs = {
-  models: { type: 'string', arg: 'LIST', default: DEFAULT_MODELS, help: 'comma-separated [bi-]<cell>[x<layers>][+att]' },
-  ...shared,
-  'out-dir': { type: 'string', arg: 'DIR', default: 'compare', help: 'folder for loss.svg, confusion-*.svg, results.md/json' },
-  'save-models': { type: 'boolean', default: false, help: 'also write each trained model file into the folder' },
-};
+export const COMPARE_SPECS = specsFor('compare');
+export const DEFAULT_MODELS = COMPARE_SPECS.models.default;
 
 export interface CompareRow {
   model: string;
@@ -43,23 +36,17 @@ export async function compareCommand(argv: string[]): Promise<void> {
   if (positionals.length) throw new UsageError(`compare takes no positional arguments (got '${positionals[0]}')`);
   let specs: ModelSpec[];
   try {
-    specs = (o.models as string).split(',').filter(Boolean).map(parseModelSpec);
+    specs = o.models.split(',').filter(Boolean).map(parseModelSpec);
   } catch (e) {
     throw new UsageError(`--models: ${(e as Error).message}`);
   }
-  const base: TrainOptions = {
-    ...DEFAULT_TRAIN_OPTIONS,
-    hidden: o.hidden as number, epochs: o.epochs as number, batchSize: o.batch as number, lr: o.lr as number,
-    optimizer: o.optimizer as 'adam' | 'sgd', momentum: o.momentum as number, clip: o.clip as number, seed: o.seed as number,
-    noise: o.noise as number, noiseTest: o['noise-test'] as boolean, balance: o.balance as number, dropout: o.dropout as number, lrSchedule: o['lr-schedule'] as TrainOptions['lrSchedule'],
-    recurrence: o.recurrence as TrainOptions['recurrence'],
-  };
-  const split = { seed: (o['split-seed'] as number) ?? DEFAULT_SPLIT_SEED, testFraction: o['test-fraction'] as number, dedup: o.dedup as boolean };
-  const { data, source } = await loadData(o.data as string | undefined);
+  const base = trainOptionsFrom(o);
+  const split = splitFrom(o);
+  const { data, source } = await loadData(o.data);
   const { train: fullTrain, test } = splitNames(data, split);
-  const train = o.limit ? new Rng(base.seed).shuffle(fullTrain.slice()).slice(0, o.limit as number) : fullTrain;
-  const dir = o['out-dir'] as string;
-  const opened = await openBackend(o.device as string);
+  const train = o.limit ? new Rng(base.seed).shuffle(fullTrain.slice()).slice(0, o.limit) : fullTrain;
+  const dir = o['out-dir'];
+  const opened = await openBackend(o.device);
   const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
   log(`data      ${source}: ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
   log(`training  ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +

@@ -4,48 +4,37 @@ import { splitNames, DEFAULT_SPLIT_SEED, type Example } from '../data/split.js';
 import { ModelFileError } from '../train/modelfile.js';
 import { majorityBaseline, type EvalReport } from '../train/metrics.js';
 import { DEFAULT_TRAIN_OPTIONS, Trainer } from '../train/trainer.js';
-import { helpText, parseArgs, type Specs } from './args.js';
+import { specsFor } from '../options.js';
+import { helpText, parseArgs } from './args.js';
 import { loadData, loadModel, log, openBackend, pct, table } from './common.js';
 
-export const EVAL_SPECS: Specs = {
-  model: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file written by train' },
-  data: { type: 'string', arg: 'PATH', help: 'names zip or folder (default: $WEBGPU_RNN_DATA, else the cached download)' },
-  split: { type: 'choice', choices: ['test', 'train', 'all'], default: 'test', help: 'which names to evaluate' },
-  'split-seed': { type: 'int', min: 0, help: 'override the split seed stored in the model' },
-  'test-fraction': { type: 'number', min: 0.01, max: 0.99, help: 'override the test fraction stored in the model' },
-  dedup: { type: 'boolean', help: 'override the dedup setting stored in the model' },
-  noise: { type: 'int', min: 0, max: 100, default: 0, help: "append 0..N random characters from .,;' to each name" },
-  batch: { type: 'int', min: 1, default: 512, help: 'names per evaluation batch' },
-  json: { type: 'boolean', default: false, help: 'print JSON instead of tables' },
-  device: { type: 'choice', choices: ['gpu', 'cpu'], default: 'gpu', help: 'gpu: WebGPU kernels; cpu: the CPU reference' },
-  help: { type: 'boolean', default: false, help: 'show this help' },
-};
+export const EVAL_SPECS = specsFor('eval');
 
 export async function evalCommand(argv: string[]): Promise<void> {
   const { opts: o } = parseArgs('eval', argv, EVAL_SPECS);
   if (o.help) return void log(helpText('webgpu-rnn eval [options]', 'Evaluate a trained model.', EVAL_SPECS));
-  const model = loadModel(o.model as string);
-  const { data, source } = await loadData(o.data as string | undefined);
+  const model = loadModel(o.model);
+  const { data, source } = await loadData(o.data);
   if (data.languages.join('\n') !== model.languages.join('\n')) {
     throw new ModelFileError(`${o.model}: its languages differ from those in ${source}`);
   }
   const t = model.training;
   const split = {
-    seed: (o['split-seed'] as number | undefined) ?? t?.splitSeed ?? DEFAULT_SPLIT_SEED,
-    testFraction: (o['test-fraction'] as number | undefined) ?? t?.testFraction ?? 0.2,
-    dedup: (o.dedup as boolean | undefined) ?? t?.dedup ?? false,
+    seed: o['split-seed'] ?? t?.splitSeed ?? DEFAULT_SPLIT_SEED,
+    testFraction: o['test-fraction'] ?? t?.testFraction ?? 0.2,
+    dedup: o.dedup ?? t?.dedup ?? false,
   };
   const parts = splitNames(data, split);
   const examples: Example[] = o.split === 'test' ? parts.test : o.split === 'train' ? parts.train : [...parts.train, ...parts.test];
-  const opened = await openBackend(o.device as string);
+  const opened = await openBackend(o.device);
   let report: EvalReport;
   try {
     const c = model.config;
     const trainer = new Trainer(opened.be,
-      { ...DEFAULT_TRAIN_OPTIONS, cell: c.cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, attention: c.attention, evalBatchSize: o.batch as number, seed: t?.seed ?? 1 },
+      { ...DEFAULT_TRAIN_OPTIONS, cell: c.cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, attention: c.attention, evalBatchSize: o.batch, seed: t?.seed ?? 1 },
       { train: examples, test: [], languages: model.languages, split });
     trainer.net.setParams(model.params);
-    report = await trainer.evaluate(examples, o.noise as number);
+    report = await trainer.evaluate(examples, o.noise);
     trainer.dispose();
   } finally {
     opened.close();

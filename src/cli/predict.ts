@@ -1,30 +1,24 @@
 // `webgpu-rnn predict NAME...`: the most likely languages for each name.
 import { Predictor } from '../train/predict.js';
-import { helpText, parseArgs, UsageError, type Specs } from './args.js';
+import { specsFor } from '../options.js';
+import { helpText, parseArgs, UsageError } from './args.js';
 import { loadModel, log, openBackend, pct } from './common.js';
 
-export const PREDICT_SPECS: Specs = {
-  model: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file written by train' },
-  top: { type: 'int', min: 1, default: 3, help: 'languages to show per name' },
-  explain: { type: 'boolean', default: false, help: 'attention models: print each character with its attention weight' },
-  json: { type: 'boolean', default: false, help: 'print JSON instead of text' },
-  device: { type: 'choice', choices: ['gpu', 'cpu'], default: 'gpu', help: 'gpu: WebGPU kernels; cpu: the CPU reference' },
-  help: { type: 'boolean', default: false, help: 'show this help' },
-};
+export const PREDICT_SPECS = specsFor('predict');
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { opts: o, positionals: names } = parseArgs('predict', argv, PREDICT_SPECS);
   if (o.help) return void log(helpText('webgpu-rnn predict NAME... [options]', 'Predict the language of each name.', PREDICT_SPECS));
   if (names.length === 0) throw new UsageError("predict needs at least one name, e.g. 'webgpu-rnn predict Nguyen Schmidt'");
-  const model = loadModel(o.model as string);
+  const model = loadModel(o.model);
   if (o.explain && !model.config.attention) {
     throw new UsageError(`--explain needs a model trained with --attention (${o.model} has none)`);
   }
-  const top = Math.min(o.top as number, model.languages.length);
-  const opened = await openBackend(o.device as string);
+  const top = Math.min(o.top, model.languages.length);
+  const opened = await openBackend(o.device);
   try {
     const predictor = new Predictor(opened.be, model);
-    const preds = await predictor.predict(names, { explain: o.explain as boolean });
+    const preds = await predictor.predict(names, { explain: o.explain });
     predictor.dispose();
     if (o.json) {
       log(JSON.stringify(preds.map((p) => ({ name: p.name, normalized: p.normalized, top: p.ranked.slice(0, top), attention: p.attention })), null, 2));
