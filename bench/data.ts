@@ -1,11 +1,11 @@
-// Realistic packed batches for the bench: the real names (src/data/source.ts: --data, WEBGPU_RNN_DATA,
+// Realistic packed batches for the bench: the real names (src/node/source.ts: --data, WEBGPU_RNN_DATA,
 // ../shared/data/names.zip, else the cache/download), the default split, a seeded shuffle of the training
 // set, and the first B names per batch, packed exactly as training packs them.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.js';
-import { resolveNamesData } from '../src/data/source.js';
+import { resolveNamesData } from '../src/node/source.js';
 import { DEFAULT_SPLIT_SEED, splitNames, type Example } from '../src/data/split.js';
 import { encodeName, VOCAB_SIZE } from '../src/data/vocab.js';
 import { packBatch, type PackedBatch } from '../src/model/packing.js';

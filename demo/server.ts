@@ -1,5 +1,5 @@
 // The demo's web server (Node only, node:http): serves the built page (dist/demo/) and the names zip, on
-// 127.0.0.1. The names come from where the CLI finds them (src/data/source.ts): --data PATH, else
+// 127.0.0.1. The names come from where the CLI finds them (src/node/source.ts): --data PATH, else
 // $WEBGPU_RNN_DATA, else the cached download; a folder is zipped on the fly. With none, /api/data says
 // so and the page asks the user for a zip file.
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { DataError } from '../src/data/errors.js';
 import type { NamesData } from '../src/data/names.js';
-import { defaultCacheDir, resolveNamesData } from '../src/data/source.js';
+import { defaultCacheDir, resolveNamesData } from '../src/node/source.js';
 
 export interface DemoServerOptions {
   /** Folder holding index.html, app.js and style.css (dist/demo). */

@@ -10,7 +10,7 @@ import { strToU8, zipSync } from 'fflate';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataError } from '../src/data/errors.js';
 import { namesFromFiles, parseNamesZip, type NamesData } from '../src/data/names.js';
-import { resolveNamesData } from '../src/data/source.js';
+import { resolveNamesData } from '../src/node/source.js';
 import { DEFAULT_SPLIT_SEED, PyRandom, splitNames, type Example } from '../src/data/split.js';
 import { encodeName, normalizeName, VOCAB, VOCAB_SIZE } from '../src/data/vocab.js';
 

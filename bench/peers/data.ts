@@ -1,7 +1,7 @@
 // The peers' data: the project's own loader and split, so a TF.js peer trains and tests on exactly the
 // examples webgpu-rnn and torch_peer.py use, and padded dense batches, which is what TF.js layers take.
 // No TF.js import here: these are plain typed arrays, turned into tensors by the worker.
-import { resolveNamesData } from '../../src/data/source.js';
+import { resolveNamesData } from '../../src/node/source.js';
 import { DEFAULT_SPLIT_SEED, PyRandom, splitNames, type Example } from '../../src/data/split.js';
 import { encodeName, VOCAB_SIZE } from '../../src/data/vocab.js';
 

@@ -28,7 +28,7 @@ export interface PeerOptions {
   /**
    * A names zip or folder, or the bench's loaded data (its `source` path is used: the worker loads and splits
    * the names itself). Else WEBGPU_RNN_DATA, else ../shared/data/names.zip next to the project, else the
-   * cached download (src/data/source.ts), as the bench does.
+   * cached download (src/node/source.ts), as the bench does.
    */
   data?: string | { source: string };
   /** The bench's --quick: a few batches only, a smoke test (too short to show learning). */

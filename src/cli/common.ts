@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { CpuBackend } from '../cpu/backend.js';
 import type { Backend } from '../core/backend.js';
-import { resolveNamesData, type ResolvedNames } from '../data/source.js';
+import { resolveNamesData, type ResolvedNames } from '../node/source.js';
 import { GpuBackend } from '../gpu/backend.js';
 import { describeAdapter } from '../gpu/device.js';
 import { requestNodeDevice } from '../node/device.js';

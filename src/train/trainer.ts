@@ -36,7 +36,7 @@ export interface TrainOptions {
   noiseTest: boolean;
   /**
    * Class balancing strength p: each language's loss is weighted by (n / (languages * count))^p.
-   * 0: plain mean (default); 1: rare languages count as much as common ones; 0.5: in between.
+   * 0: plain mean; 1: rare languages count as much as common ones; the default, 0.3, is in between.
    */
   balance: number;
   /**

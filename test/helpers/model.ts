@@ -1,5 +1,5 @@
 // Whole-model helpers: tiny configs, random names, the float64 finite-difference check and a few training
-// steps on any backend (the same procedure as test/model.test.ts, shared by the model-zoo tests).
+// steps on any backend (the same procedure as test/model.test.ts, shared by test/model-variants.test.ts).
 import { CpuBackend, type CpuBuf } from '../../src/cpu/backend.js';
 import type { Backend } from '../../src/core/backend.js';
 import { Rng } from '../../src/core/rng.js';

@@ -1,4 +1,4 @@
-// The model-zoo kernels (LSTM step, attention) against their CPU twins: fresh random inputs (seed printed
+// The LSTM step and attention kernels against their CPU twins: fresh random inputs (seed printed
 // on failure), outputs poisoned with NaN, sizes that are not multiples of the workgroup, length-1 rows and
 // length 20, both directions, several tunables (for the LSTM steps every combination the tuning table
 // produces for these shapes, test/helpers/tunings.ts). Single steps from random states check every branch
@@ -28,7 +28,7 @@ async function check(be: GpuBackend, k: KernelDef, init: Inputs, p: Params, t?: 
 
 const S = 7; // LSTM cache width in units of H: i | f | g | o | c | h_prev | c_prev
 
-describe(`model-zoo kernels vs CPU twins (TEST_SEED=${seed})`, () => {
+describe(`LSTM and attention kernels vs CPU twins (TEST_SEED=${seed})`, () => {
   // [batch, longest, H, extra tunables]: H below, at and above the workgroup, and not a multiple of it
   // (nor of WG·TN / WG·TK); more rows per block than active rows; besides every tuning's combinations.
   const lstmCases: [number, number, number, Tunables[]][] = [

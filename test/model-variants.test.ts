@@ -1,4 +1,4 @@
-// Whole-model checks for the model zoo (LSTM, attention): float64 finite differences of the CPU reference,
+// Whole-model checks for every model variant (cells, stacked layers, directions, attention): float64 finite differences of the CPU reference,
 // Adam steps on the GPU against the CPU, attention weights (a distribution over each row's real characters,
 // independent of the rest of the batch), and every cell x layers x direction x attention combination.
 import { describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ function paddedView(b: PackedBatch, alphas: Float32Array[]): Float32Array {
   return m;
 }
 
-describe(`model zoo (TEST_SEED=${seed})`, () => {
+describe(`model variants (TEST_SEED=${seed})`, () => {
   for (const v of VARIANTS) {
     it(`CPU reference gradients match float64 finite differences: ${JSON.stringify(v)}`, () => {
       const worst = finiteDifferenceCheck(tinyConfig(v), seed);

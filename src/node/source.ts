@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { DataError } from './errors.js';
-import { decodeUtf8, namesFromFiles, parseNamesZip, type NamesData } from './names.js';
+import { DataError } from '../data/errors.js';
+import { decodeUtf8, namesFromFiles, parseNamesZip, type NamesData } from '../data/names.js';
 
 /** The PyTorch char-RNN tutorial's archive; data/names/<Language>.txt inside. */
 export const NAMES_URL = 'https://download.pytorch.org/tutorial/data.zip';
