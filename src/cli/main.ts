@@ -3,12 +3,15 @@
 import { DataError } from '../data/errors.js';
 import { ConfigError } from '../model/config.js';
 import { GpuError, LimitError, NoAdapterError } from '../gpu/errors.js';
+import { InteropError } from '../interop/errors.js';
 import { ModelFileError } from '../train/modelfile.js';
 import { EmptyNameError } from '../train/predict.js';
 import { TrainingDivergedError } from '../train/trainer.js';
 import { UsageError } from './args.js';
 import { compareCommand } from './compare.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
@@ -17,6 +20,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   predict: predictCommand,
   eval: evalCommand,
   compare: compareCommand,
+  export: exportCommand,
+  import: importCommand,
 };
 
 const USAGE = `usage: webgpu-rnn <command> [options]
@@ -26,11 +31,13 @@ commands:
   predict   the most likely languages of names:   webgpu-rnn predict Nguyen Schmidt --model model.json
   eval      accuracy, macro-F1, per-language metrics and confusion matrix of a model
   compare   train several models the same way: loss plot, confusion heatmaps, results table
+  export    write a model for PyTorch (safetensors state_dict) or ONNX Runtime (.onnx)
+  import    read a PyTorch state_dict saved as safetensors into a model file
 
 'webgpu-rnn <command> --help' lists a command's options.
 `;
 
-const KNOWN = [UsageError, DataError, ConfigError, LimitError, NoAdapterError, GpuError, ModelFileError, EmptyNameError, TrainingDivergedError];
+const KNOWN = [UsageError, DataError, ConfigError, LimitError, NoAdapterError, GpuError, ModelFileError, InteropError, EmptyNameError, TrainingDivergedError];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -68,7 +68,7 @@ function onnxBias(src: Float32Array, H: number, gates: readonly number[], dst: F
 }
 
 /** The model as an ONNX ModelProto, encoded. */
-export function encodeOnnx(m: Model, producerVersion = ''): Uint8Array {
+export function encodeOnnx(m: Model): Uint8Array {
   const c = m.config, layout = paramLayout(c);
   const H = c.hidden, dirs = dirsOf(c), D = outWidth(c), C = c.numClasses;
   const order = ONNX_GATES[c.cell], GH = cellSpec(c.cell).gates * H;
@@ -145,7 +145,6 @@ export function encodeOnnx(m: Model, producerVersion = ''): Uint8Array {
     irVersion: 8,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'webgpu-rnn',
-    producerVersion,
     docString: `character-level ${c.cell} name classifier; tokens index ${JSON.stringify(VOCAB)}`,
     graph: {
       name: 'webgpu_rnn',

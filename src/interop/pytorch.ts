@@ -103,11 +103,13 @@ export function fromStateDict(sd: ReadonlyMap<string, Tensor>, opts: ImportOptio
   if (roots.length === 0) fail('no recurrent layer: expected a tensor named weight_ih_l0 (e.g. rnn.weight_ih_l0) from nn.RNN, nn.GRU or nn.LSTM');
   if (roots.length > 1) fail(`more than one recurrent module (${roots.join(', ')}); this project runs one`);
   const prefix = roots[0]!.slice(0, -'weight_ih_l0'.length);
+  // Without a prefix (a bare nn.GRU's own names next to the head's), the module is the names it can have.
+  const inRnn = (k: string) => k.startsWith(prefix) && (prefix !== '' || RNN_NAME.test(k));
 
   // The recurrent module: every tensor under its prefix must be a (weight|bias)_(ih|hh)_l<k>[_reverse].
   let layers = 0, bidirectional = false;
   for (const k of sd.keys()) {
-    if (!k.startsWith(prefix)) continue;
+    if (!inRnn(k)) continue;
     const rest = k.slice(prefix.length);
     const m = RNN_NAME.exec(rest);
     if (!m) fail(`tensor ${k}: not a parameter this project's recurrent layers have (expected ${prefix}weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>, optionally _reverse; projections and peepholes are not supported)`);
@@ -127,7 +129,7 @@ export function fromStateDict(sd: ReadonlyMap<string, Tensor>, opts: ImportOptio
   }
 
   // Everything else: the head [C, D] and optionally the attention score [1, D], each a weight with its bias.
-  const rest = [...sd.keys()].filter((k) => !k.startsWith(prefix));
+  const rest = [...sd.keys()].filter((k) => !inRnn(k));
   const weights = rest.filter((k) => k === 'weight' || k.endsWith('.weight'));
   let head: string | null = null, att: string | null = null;
   for (const w of weights) {

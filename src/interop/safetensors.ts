@@ -69,6 +69,7 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
   if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
+    if (bytes[0] === 0x7b) fail('not a safetensors file (it starts like JSON: a webgpu-rnn model file? import reads .safetensors)');
     fail(`not a safetensors file (header length ${n} does not fit in the file's ${bytes.length} bytes)`);
   }
   const hlen = Number(n);
