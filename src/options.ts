@@ -8,7 +8,7 @@ import { CELL_TYPES, type CellType } from './model/config.js';
 import { DEFAULT_TRAIN_OPTIONS as D, type TrainOptions } from './train/trainer.js';
 
 /** Where an option is used: a CLI command, `node bench`, or the demo page's form. */
-export type Use = 'train' | 'compare' | 'eval' | 'predict' | 'bench' | 'page';
+export type Use = 'train' | 'compare' | 'eval' | 'predict' | 'export' | 'import' | 'bench' | 'page';
 
 interface Common {
   /** One line for --help and the README; for a boolean that defaults to true, what its --no-X does. */
@@ -79,7 +79,7 @@ export const OPTIONS = {
   dedup: { type: 'boolean', default: false, help: 'no name string appears in both train and test', in: TRAINING },
   limit: { type: 'int', min: 1, shownDefault: 'all', help: 'train on this many randomly chosen training names (quick runs)', in: [...TRAINING, 'page'], label: 'Training names' },
   // ---- eval: the split stored in the model file, unless overridden
-  'model-file': { flag: 'model', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file written by train', in: ['eval', 'predict'] },
+  'model-file': { flag: 'model', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file written by train', in: ['eval', 'predict', 'export'] },
   split: { type: 'choice', choices: ['test', 'train', 'all'], default: 'test', help: 'which names to evaluate', in: ['eval'] },
   'eval-split-seed': { flag: 'split-seed', type: 'int', min: 0, help: 'override the split seed stored in the model', in: ['eval'] },
   'eval-test-fraction': { flag: 'test-fraction', type: 'number', min: 0.01, max: 0.99, help: 'override the test fraction stored in the model', in: ['eval'] },
@@ -90,6 +90,12 @@ export const OPTIONS = {
   top: { type: 'int', min: 1, default: 3, help: 'languages to show per name', in: ['predict'] },
   explain: { type: 'boolean', default: false, help: 'attention models: print each character with its attention weight', in: ['predict'] },
   json: { type: 'boolean', default: false, help: 'print JSON instead of text', in: ['eval', 'predict'] },
+  // ---- export / import (src/cli/export.ts, src/cli/import.ts)
+  format: { type: 'choice', choices: ['safetensors', 'onnx'], shownDefault: 'from the --out extension', help: 'safetensors: PyTorch state_dict; onnx: ONNX graph', in: ['export'] },
+  'export-out': { flag: 'out', type: 'string', arg: 'FILE', help: 'file to write, .safetensors or .onnx (required)', in: ['export'] },
+  'import-out': { flag: 'out', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write', in: ['import'] },
+  languages: { type: 'string', arg: 'A,B,...', shownDefault: "the file's own, else the tutorial's 18 alphabetically", help: "class names in the head's row order", in: ['import'] },
+  force: { type: 'boolean', default: false, help: 'replace --out if it exists', in: ['export', 'import'] },
   // ---- output and device
   out: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write (after every epoch, atomically)', in: ['train'] },
   'out-dir': { type: 'string', arg: 'DIR', default: 'compare', help: 'folder for loss.svg, confusion-*.svg, results.md/json', in: ['compare'] },
@@ -109,7 +115,7 @@ export const OPTIONS = {
   'steps-only': { type: 'boolean', default: false, help: 'only the probe and the training steps/epochs', in: ['bench'] },
   peers: { type: 'boolean', default: false, help: 'also run the TF.js peer comparison (bench/peers/index.ts), when it is installed', in: ['bench'] },
   'bench-out': { flag: 'out', type: 'string', arg: 'FILE', shownDefault: 'bench/results/<date>-<adapter>.json', help: 'JSON output path', in: ['bench'] },
-  help: { type: 'boolean', default: false, help: 'show this help', in: [...CLI, 'bench'] },
+  help: { type: 'boolean', default: false, help: 'show this help', in: [...CLI, 'export', 'import', 'bench'] },
 } as const satisfies Record<string, OptSpec>;
 
 type Table = typeof OPTIONS;

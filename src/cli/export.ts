@@ -4,16 +4,11 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { encodeOnnx, exportSafetensors } from '../interop/index.js';
 import { writeFileAtomic } from '../node/files.js';
-import { helpText, parseArgs, UsageError, type Specs } from './args.js';
+import { specsFor } from '../options.js';
+import { helpText, parseArgs, UsageError } from './args.js';
 import { loadModel, log } from './common.js';
 
-export const EXPORT_SPECS: Specs = {
-  model: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file written by train or import' },
-  format: { type: 'choice', choices: ['safetensors', 'onnx'], help: 'safetensors: PyTorch state_dict; onnx: ONNX graph (default: from the --out extension)' },
-  out: { type: 'string', arg: 'FILE', help: 'file to write (required)' },
-  force: { type: 'boolean', default: false, help: 'replace --out if it exists' },
-  help: { type: 'boolean', default: false, help: 'show this help' },
-};
+export const EXPORT_SPECS = specsFor('export');
 
 const ABOUT = `Write a model for another framework.
   safetensors: PyTorch state_dict names and shapes (rnn.weight_ih_l0, ..., out.weight [classes, features]),
@@ -24,13 +19,13 @@ export async function exportCommand(argv: string[]): Promise<void> {
   const { opts: o, positionals } = parseArgs('export', argv, EXPORT_SPECS);
   if (o.help) return void log(helpText('webgpu-rnn export --model FILE --out FILE [--format safetensors|onnx]', ABOUT, EXPORT_SPECS));
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (export takes only options; see 'webgpu-rnn export --help')`);
-  const out = o.out as string | undefined;
+  const out = o.out;
   if (!out) throw new UsageError("export needs --out FILE, e.g. 'webgpu-rnn export --model model.json --out model.onnx'");
   const byExt: Record<string, string> = { '.safetensors': 'safetensors', '.onnx': 'onnx' };
-  const format = (o.format as string | undefined) ?? byExt[extname(out).toLowerCase()];
+  const format = o.format ?? byExt[extname(out).toLowerCase()];
   if (!format) throw new UsageError(`cannot tell the format from '${out}'; add --format safetensors or --format onnx`);
   if (existsSync(out) && !o.force) throw new UsageError(`${out} already exists (add --force to replace it)`);
-  const model = loadModel(o.model as string);
+  const model = loadModel(o.model);
   const bytes = format === 'onnx' ? encodeOnnx(model) : exportSafetensors(model);
   writeFileAtomic(out, bytes);
   log(`wrote ${out} (${format}, ${bytes.length.toLocaleString('en-US')} bytes)`);

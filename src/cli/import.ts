@@ -5,15 +5,11 @@ import { describeConfig } from '../model/config.js';
 import { importSafetensors, InteropError } from '../interop/index.js';
 import { writeFileAtomic } from '../node/files.js';
 import { serializeModel } from '../train/modelfile.js';
-import { helpText, parseArgs, UsageError, type Specs } from './args.js';
+import { specsFor } from '../options.js';
+import { helpText, parseArgs, UsageError } from './args.js';
 import { log } from './common.js';
 
-export const IMPORT_SPECS: Specs = {
-  out: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write' },
-  languages: { type: 'string', arg: 'A,B,...', help: "class names in the head's order (default: the file's own, else the tutorial's 18 languages alphabetically)" },
-  force: { type: 'boolean', default: false, help: 'replace --out if it exists' },
-  help: { type: 'boolean', default: false, help: 'show this help' },
-};
+export const IMPORT_SPECS = specsFor('import');
 
 const ABOUT = `Read a PyTorch state_dict saved as safetensors: an nn.RNN / nn.GRU / nn.LSTM (any module prefix; its
 tensors weight_ih_l0, ...) on one-hot input of the 58 symbols (57: the older tutorial's, without "_"), and
@@ -24,12 +20,12 @@ export async function importCommand(argv: string[]): Promise<void> {
   if (o.help) return void log(helpText('webgpu-rnn import FILE.safetensors [--out FILE] [--languages A,B,...]', ABOUT, IMPORT_SPECS));
   if (positionals.length !== 1) throw new UsageError(`import needs one safetensors file, e.g. 'webgpu-rnn import model.safetensors --out model.json'`);
   const src = positionals[0]!;
-  const out = o.out as string;
+  const out = o.out;
   if (!existsSync(src)) throw new InteropError(`${src} does not exist`);
   if (statSync(src).isDirectory()) throw new InteropError(`${src} is a folder`);
   let languages: string[] | undefined;
   if (o.languages !== undefined) {
-    languages = (o.languages as string).split(',').map((s) => s.trim());
+    languages = o.languages.split(',').map((s) => s.trim());
     if (languages.some((l) => l === '')) throw new UsageError(`--languages has an empty name: '${o.languages}'`);
     if (new Set(languages).size !== languages.length) throw new UsageError(`--languages names a language twice: '${o.languages}'`);
   }
