@@ -56,13 +56,16 @@ describe('tuning table', () => {
     const t = tuningFor(LAVAPIPE);
     const fwd = (n: number) => t.tunablesFor('gru_step_fwd', { h: 128, n_cur: n });
     const bwd = (n: number) => t.tunablesFor('gru_step_bwd', { h: 128, n_tgt: n });
-    expect(fwd(1)).toMatchObject({ RB: 1, TN: 8, WG: 8 });
-    expect(bwd(1)).toMatchObject({ RB: 1, TK: 8 });
+    expect(fwd(1)).toMatchObject({ RB: 4, TN: 4, WG: 8 });
+    expect(bwd(1)).toMatchObject({ RB: 2, TK: 8 });
+    expect(fwd(64)).toMatchObject({ RB: 12, TN: 4 });
+    expect(bwd(64)).toMatchObject({ RB: 16, TK: 8 });
     for (let n = 1; n <= 300; n++) {
       const f = fwd(n), b = bwd(n);
       expect(3 * f.TN! * f.RB!).toBeLessThanOrEqual(144); // accumulators per invocation
       expect(b.TK! * b.RB!).toBeLessThanOrEqual(128);
-      expect(Math.max(f.RB!, b.RB!), `n ${n}`).toBeLessThanOrEqual(Math.max(4, 2 * n)); // never mostly idle rows
+      // Never mostly idle rows (few blocks per kernel, see tuning.ts: up to 2/3 of a small step's block).
+      expect(Math.max(f.RB!, b.RB!), `n ${n}`).toBeLessThanOrEqual(Math.max(4, 3 * n));
     }
     // Real GPUs: one unit per invocation, 64 invocations, small blocks for small steps.
     expect(GPU_TUNING.tunablesFor('gru_step_fwd', { h: 128, n_cur: 3 })).toEqual({ WG: 64, RB: 1, TN: 1 });

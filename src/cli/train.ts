@@ -34,6 +34,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
       `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
     log(`device    ${opened.description}; recurrence ${trainer.recurrence}`);
     const bar = new ProgressBar();
+    // Every pipeline compiled before the first step, with progress, instead of one stall per kernel in
+    // the first epoch (software adapters compile at first dispatch; Mesa caches them on disk after).
+    const pre = await trainer.precompile((done, total) => bar.update('compiling kernels', done, total, 'pipelines (first run on this adapter; cached after)'));
+    bar.clear();
+    if (pre.pipelines > 0) log(`kernels   ${pre.pipelines} pipelines compiled in ${pre.seconds.toFixed(1)} s`);
     const width = String(opts.epochs).length;
     await trainer.run({
       onProgress: (p) => bar.update(`epoch ${String(p.epoch).padStart(width)}/${opts.epochs}`, p.step, p.steps,

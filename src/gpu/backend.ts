@@ -210,6 +210,11 @@ export class GpuBackend implements Backend {
     this.throwIfFailed();
   }
 
+  /** Pipelines created so far (each compiled at most once). */
+  pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
   counters(): { dispatches: number; submits: number } {
     return { dispatches: this.nDispatch, submits: this.nSubmit };
   }
@@ -225,6 +230,65 @@ export class GpuBackend implements Backend {
     this.staging = [];
     this.arena.destroy();
     this.bindGroups.clear();
+  }
+
+  /**
+   * Compiles pipelines before the work that needs them. Creating a pipeline is not enough on software
+   * adapters: lavapipe (llvmpipe) translates a pipeline to machine code with LLVM at its first dispatch, on
+   * the queue's one thread, seconds for a register-blocked step kernel, so a run meets that cost in its first
+   * steps, one pipeline after another, with nothing on the screen. Here each pipeline is created
+   * (createComputePipelineAsync, all at once, so a driver that compiles at creation may do so in parallel)
+   * and then dispatched once on one workgroup with zeroed params over scratch buffers (every kernel's loops
+   * are bounded by its params, so it does nothing), in its own submit, calling `onProgress` after each.
+   * Returns the seconds each one took, by pipeline key.
+   */
+  async precompile(list: readonly { kernel: KernelDef; tunables: Tunables }[], onProgress?: (done: number, total: number, key: string) => void): Promise<Map<string, number>> {
+    this.submit();
+    const todo = list.filter((p) => !this.pipelines.has(pipelineKey(p.kernel, resolveTunables(p.kernel, p.tunables))));
+    await Promise.all(todo.map(async (p) => {
+      const t = resolveTunables(p.kernel, p.tunables);
+      const key = pipelineKey(p.kernel, t);
+      if (this.pipelines.has(key)) return;
+      const { desc, info, layoutKey, layout0 } = this.pipelineDescriptor(p.kernel, t, key);
+      const pipeline = await this.device.createComputePipelineAsync(desc);
+      this.pipelines.set(key, { pipeline, info, layoutKey, layout0, tunables: t });
+    }));
+    const zero = this.device.createBuffer({ label: 'precompile-params', size: SLOT_BYTES, usage: GPUBufferUsage.UNIFORM });
+    const zeroGroup = this.device.createBindGroup({ label: 'precompile-params', layout: this.layout1, entries: [{ binding: 0, resource: { buffer: zero, size: SLOT_BYTES } }] });
+    const scratch: GPUBuffer[] = [];
+    const seconds = new Map<string, number>();
+    try {
+      for (const [i, p] of todo.entries()) {
+        const t = resolveTunables(p.kernel, p.tunables);
+        const key = pipelineKey(p.kernel, t);
+        const e = this.pipelines.get(key)!;
+        const group = this.device.createBindGroup({
+          label: `precompile:${p.kernel.name}`,
+          layout: e.layout0,
+          entries: e.info.bindings.map((b) => {
+            scratch[b.index] ??= this.device.createBuffer({ label: `precompile-${b.index}`, size: 256, usage: GPUBufferUsage.STORAGE });
+            return { binding: b.index, resource: { buffer: scratch[b.index]! } };
+          }),
+        });
+        const t0 = performance.now();
+        const enc = this.device.createCommandEncoder({ label: `precompile:${key}` });
+        const pass = enc.beginComputePass({ label: `precompile:${key}` });
+        pass.setPipeline(e.pipeline);
+        pass.setBindGroup(0, group);
+        pass.setBindGroup(1, zeroGroup, [0]);
+        pass.dispatchWorkgroups(1);
+        pass.end();
+        this.device.queue.submit([enc.finish()]);
+        await this.device.queue.onSubmittedWorkDone();
+        this.throwIfFailed();
+        seconds.set(key, (performance.now() - t0) / 1000);
+        onProgress?.(i + 1, todo.length, key);
+      }
+    } finally {
+      zero.destroy();
+      for (const b of scratch) b?.destroy();
+    }
+    return seconds;
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -254,6 +318,13 @@ export class GpuBackend implements Backend {
     const key = pipelineKey(k, t);
     const hit = this.pipelines.get(key);
     if (hit) return hit;
+    const { desc, info, layoutKey, layout0 } = this.pipelineDescriptor(k, t, key);
+    const entry = { pipeline: this.device.createComputePipeline(desc), info, layoutKey, layout0, tunables: t };
+    this.pipelines.set(key, entry);
+    return entry;
+  }
+
+  private pipelineDescriptor(k: KernelDef, t: Tunables, key: string): { desc: GPUComputePipelineDescriptor; info: KernelInfo; layoutKey: string; layout0: GPUBindGroupLayout } {
     const info = kernelInfo(k);
     const layoutKey = info.bindings.map((b) => b.access).join(',');
     let layout0 = this.layouts0.get(layoutKey);
@@ -269,14 +340,12 @@ export class GpuBackend implements Backend {
       this.layouts0.set(layoutKey, layout0);
     }
     const module = this.device.createShaderModule({ label: key, code: `${prelude}\n${specialize(k.wgsl, t)}` });
-    const pipeline = this.device.createComputePipeline({
+    const desc: GPUComputePipelineDescriptor = {
       label: key,
       layout: this.device.createPipelineLayout({ label: key, bindGroupLayouts: [layout0, this.layout1] }),
       compute: { module, entryPoint: 'main' },
-    });
-    const entry = { pipeline, info, layoutKey, layout0, tunables: t };
-    this.pipelines.set(key, entry);
-    return entry;
+    };
+    return { desc, info, layoutKey, layout0 };
   }
 
   private bindGroup(k: KernelDef, e: PipelineEntry, bufs: Record<string, Buf>): GPUBindGroup {

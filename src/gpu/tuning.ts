@@ -193,12 +193,18 @@ const LAVAPIPE_TILE: GemmTile = { WG_X: 8, WG_Y: 1, TM: 8, TN: 16 };
 const LAVAPIPE_NARROW: GemmTile = { WG_X: 8, WG_Y: 1, TM: 16, TN: 8 };
 /** n = 1 on lavapipe: 8 rows per invocation, one SIMD row per workgroup (2x the GPU column tile there). */
 const LAVAPIPE_COLUMN: GemmTile = { WG_X: 1, WG_Y: 8, TM: 8, TN: 1 };
-/** GRU forward: up to 4 columns per gate x 12 rows (144 accumulators); small n: wide and short blocks. */
-const GRU_FWD: StepRule = { WG: 8, blocks: [[8, 1], [4, 2], [4, 4], [4, 6], [4, 8], [4, 12]], choose: 'loads' };
-/** LSTM forward (4 gates): up to 4 x 8 (128 accumulators). */
-const LSTM_FWD: StepRule = { WG: 8, blocks: [[8, 1], [4, 2], [4, 4], [4, 6], [4, 8]], choose: 'loads' };
-/** Backward steps and the one-gate RNN: 8 units x up to 16 rows (128 accumulators). */
-const SQUARE: StepRule = { WG: 8, blocks: [[8, 1], [8, 2], [8, 4], [8, 6], [8, 9], [8, 12], [8, 16]], choose: 'loads' };
+// Few blocks per step kernel: every block is a pipeline, and llvmpipe compiles each at its first dispatch
+// (a GRU forward block ~1-3 s on an idle 2-core machine, 4-15 s under load: the first run's warm-up stall).
+// Over the names data's active-row counts (batch 64, GRU-128) pickBlock's load count with the blocks below
+// is within 1.3% (forward) and 2.5% (backward) of the six and seven blocks this table had before, which
+// cost 25 pipelines per GRU-128 run instead of 17 (2026-11-30, bench/RESULTS.md "Warm-up").
+/** GRU forward: 4 columns per gate x 12 rows (144 accumulators); small steps: 4 rows. */
+const GRU_FWD: StepRule = { WG: 8, blocks: [[4, 4], [4, 12]], choose: 'loads' };
+/** LSTM forward (4 gates): 4 x 8 (128 accumulators); small steps: 4 rows. */
+const LSTM_FWD: StepRule = { WG: 8, blocks: [[4, 4], [4, 8]], choose: 'loads' };
+/** Backward steps and the one-gate RNN: 8 units x 16 rows (128 accumulators); smaller steps 8 or 2 rows
+ * (powers of two: a 6-row block took 3-7x longer to compile than 2, 8 or 16). */
+const SQUARE: StepRule = { WG: 8, blocks: [[8, 2], [8, 8], [8, 16]], choose: 'loads' };
 
 /**
  * Mesa lavapipe (llvmpipe), measured on a 2-core AMD EPYC (Zen 4, AVX-512; llvmpipe uses 8-wide rows),

@@ -12,6 +12,8 @@ import { Network, type Recurrence } from '../model/network.js';
 import { Optimizer } from '../model/optimizer.js';
 import type { PackedBatch } from '../model/packing.js';
 import { initParams } from '../model/params.js';
+import { planPipelines, type PlannedPipeline } from '../model/plan.js';
+import type { AdapterSummary } from '../gpu/device.js';
 import { encodeExamples, longest, makeBatches, type Encoded } from './batches.js';
 import { confusionMatrix, reportFrom, type EvalReport } from './metrics.js';
 import type { Model, TrainingInfo } from './modelfile.js';
@@ -143,6 +145,29 @@ export class Trainer {
     this.opt = new Optimizer(be, this.net, { kind: opts.optimizer, lr: opts.lr, clip: opts.clip, momentum: opts.momentum });
     this.rng = new Rng(opts.seed ^ 0x5eed);
     this.noiseRng = new Rng(opts.seed ^ 0x0153);
+  }
+
+  /** Every pipeline this run will dispatch (model/plan.ts), for compiling them up front. */
+  pipelinePlan(): PlannedPipeline[] {
+    const o = this.opts;
+    return planPipelines({
+      config: this.config, recurrence: this.recurrence, tuning: this.net.tuning, batchSize: o.batchSize, dropout: o.dropout,
+      optimizer: { kind: o.optimizer, lr: o.lr, clip: o.clip, momentum: o.momentum },
+      evalBatches: makeBatches(this.test, { batchSize: o.evalBatchSize }),
+      ...((this.be as { adapter?: AdapterSummary }).adapter ? { adapter: (this.be as { adapter?: AdapterSummary }).adapter! } : {}),
+    });
+  }
+
+  /**
+   * Compiles every pipeline the run will use before the first step (GpuBackend.precompile), reporting
+   * progress; on the CPU backend nothing to do. Returns how many were compiled and the seconds it took.
+   */
+  async precompile(onProgress?: (done: number, total: number) => void): Promise<{ pipelines: number; seconds: number }> {
+    const be = this.be as Backend & { precompile?: (l: PlannedPipeline[], cb?: (d: number, t: number) => void) => Promise<Map<string, number>> };
+    if (!be.precompile) return { pipelines: 0, seconds: 0 };
+    const t0 = now();
+    const done = await be.precompile(this.pipelinePlan().map((p) => ({ kernel: p.kernel, tunables: p.tunables, key: p.key })), onProgress);
+    return { pipelines: done.size, seconds: (now() - t0) / 1000 };
   }
 
   /** Trains for opts.epochs (evaluating on the test split after each) unless stopped. */
