@@ -146,7 +146,7 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
   if (emb) {
     add({ kernel: emb.name, variant: 'layer0 x W_ih', dims: `n=${N} w=${G}`, def: emb,
       buffers: { tok: { size: N, init: b.tokens }, w: { size: V * G + G, init: 'rand' }, out: { size: N * G, init: 'zero' } },
-      params: { n: N, width: G, off_tok: 0, off_w: 0, off_b: V * G, off_out: 0, ld_out: G },
+      params: { n: N, width: G, off_tok: 0, off_w: 0, off_b: V * G, off_out: 0, ld_out: G, hots: 1, off_tok2: 0 },
       flops: N * G, bytes: F * (N + 2 * N * G) });
   }
   const gemm = k('gemm');

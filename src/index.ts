@@ -14,8 +14,14 @@ export * from './data/vocab.js';
 export { parseNamesZip, namesFromFiles, type NamesData } from './data/names.js';
 export { splitNames, DEFAULT_SPLIT_SEED, type Example, type Split } from './data/split.js';
 export { DataError } from './data/errors.js';
-export { Trainer, DEFAULT_TRAIN_OPTIONS, TrainingDivergedError, balancedWeights, type TrainOptions, type TrainData, type EpochResult, type Progress, type TrainCallbacks } from './train/trainer.js';
-export { Predictor, EmptyNameError, type Prediction } from './train/predict.js';
+export { Trainer, DEFAULT_TRAIN_OPTIONS, TrainingDivergedError, balancedWeights, type TrainOptions, type TrainData, type EpochResult, type LmReport, type Progress, type TrainCallbacks } from './train/trainer.js';
+export { Predictor, EmptyNameError, WrongTaskError, type Prediction } from './train/predict.js';
+// Generation (task 'generate'): language-conditioned character language models and their sampler.
+export { Generator, GenerateInputError, resolveLanguage, encodeStart, DEFAULT_MAX_LENGTH, type GenerateOptions, type GeneratedName } from './generate/generator.js';
+export { packLmBatch, makeLmBatches } from './generate/batches.js';
+export { START, END, LM_CLASSES, languageRow, lmConfig } from './generate/symbols.js';
+export { KnownNames } from './generate/novelty.js';
+export { judgeLanguageModel, type JudgeRow, type JudgeOptions } from './generate/judge.js';
 export { serializeModel, parseModel, ModelFileError, MODEL_FORMAT, MODEL_VERSION, type Model, type TrainingInfo } from './train/modelfile.js';
 export { confusionMatrix, reportFrom, majorityBaseline, softmax, type EvalReport } from './train/metrics.js';
 export { parseModelSpec, formatModelSpec, type ModelSpec } from './train/modelspec.js';

@@ -9,6 +9,7 @@ import { embedGrad } from './cpu/kernels/embed_grad.js';
 import { gemm } from './cpu/kernels/gemm.js';
 import { gruStepBwd, gruStepFwd, gruStepFwdEmb } from './cpu/kernels/gru_step.js';
 import { finalGather, finalScatter, softmaxCe } from './cpu/kernels/head.js';
+import { rowCe, rowStats, sample } from './cpu/kernels/lm.js';
 import { lstmStepBwd, lstmStepFwd } from './cpu/kernels/lstm_step.js';
 import { adam, gradClip, gradSumsq, sgd } from './cpu/kernels/optim.js';
 import { rnnStepBwd, rnnStepFwd } from './cpu/kernels/rnn_step.js';
@@ -35,6 +36,9 @@ import lstmSeqFwdWgsl from '../shaders/lstm_seq_fwd.wgsl';
 import lstmStepBwdWgsl from '../shaders/lstm_step_bwd.wgsl';
 import lstmStepFwdWgsl from '../shaders/lstm_step_fwd.wgsl';
 import rnnSeqBwdWgsl from '../shaders/rnn_seq_bwd.wgsl';
+import rowCeWgsl from '../shaders/row_ce.wgsl';
+import rowStatsWgsl from '../shaders/row_stats.wgsl';
+import sampleWgsl from '../shaders/sample.wgsl';
 import rnnSeqFwdWgsl from '../shaders/rnn_seq_fwd.wgsl';
 import rnnStepBwdWgsl from '../shaders/rnn_step_bwd.wgsl';
 import rnnStepFwdWgsl from '../shaders/rnn_step_fwd.wgsl';
@@ -126,6 +130,11 @@ export const dropoutK: KernelDef = {
   },
 };
 
+// Language model (src/generate/): the loss at every packed row, its deterministic sum, and the sampler.
+export const rowCeK: KernelDef = { name: 'row_ce', wgsl: rowCeWgsl, cpu: rowCe, grid: (p, t) => [ceilDiv(p.rows!, t.WG!)] };
+export const rowStatsK: KernelDef = { name: 'row_stats', wgsl: rowStatsWgsl, cpu: rowStats, grid: one };
+export const sampleK: KernelDef = { name: 'sample', wgsl: sampleWgsl, cpu: sample, grid: (p, t) => [ceilDiv(p.batch!, t.WG!)] };
+
 export const ALL_KERNELS: KernelDef[] = [
   embedGatherK, gemmK, colsumK, embedGradK,
   rnnStepFwdK, rnnStepBwdK, gruStepFwdK, gruStepBwdK, gruStepFwdEmbK,
@@ -133,5 +142,5 @@ export const ALL_KERNELS: KernelDef[] = [
   gradSumsqK, gradClipK, adamK, sgdK,
   lstmStepFwdK, lstmStepBwdK, attentionFwdK, attentionBwdK,
   rnnSeqFwdK, rnnSeqBwdK, gruSeqFwdK, gruSeqBwdK, lstmSeqFwdK, lstmSeqBwdK,
-  dropoutK,
+  dropoutK, rowCeK, rowStatsK, sampleK,
 ];

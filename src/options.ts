@@ -4,11 +4,12 @@
 // entries used on 'page', with the same bounds) and the README's option table (test/options.test.ts checks
 // it) all read this table. How to add an option: see "Adding an option" in ARCHITECTURE.md.
 import { DEFAULT_SPLIT_SEED } from './data/split.js';
-import { CELL_TYPES, type CellType } from './model/config.js';
+import { CELL_TYPES, TASKS, type CellType } from './model/config.js';
+import { DEFAULT_MAX_LENGTH } from './generate/generator.js';
 import { DEFAULT_TRAIN_OPTIONS as D, type TrainOptions } from './train/trainer.js';
 
 /** Where an option is used: a CLI command, `node bench`, or the demo page's form. */
-export type Use = 'train' | 'compare' | 'eval' | 'predict' | 'export' | 'import' | 'bench' | 'page';
+export type Use = 'train' | 'compare' | 'eval' | 'predict' | 'generate' | 'export' | 'import' | 'bench' | 'page';
 
 interface Common {
   /** One line for --help and the README; for a boolean that defaults to true, what its --no-X does. */
@@ -48,10 +49,11 @@ export type ValueOf<S extends OptSpec> = S extends { type: 'int' | 'number' } ? 
 /** Parsed values keyed by flag; an option without a default may be undefined. */
 export type Values<S extends Specs> = { -readonly [K in keyof S]: S[K] extends { default: unknown } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined };
 
-const CLI = ['train', 'compare', 'eval', 'predict'] as const;
+const CLI = ['train', 'compare', 'eval', 'predict', 'generate'] as const;
 const TRAINING = ['train', 'compare'] as const;
 
 export const OPTIONS = {
+  task: { type: 'choice', choices: TASKS, default: 'classify', help: 'classify: name → language; generate: a character language model per language (webgpu-rnn generate); its --lr defaults to 0.005 with --lr-schedule cosine', in: ['train'] },
   // ---- train: the model (compare takes these from --models instead)
   model: { type: 'choice', choices: CELL_TYPES, default: D.cell, help: 'recurrent cell', in: ['train', 'page'], label: 'Model' },
   models: { type: 'string', arg: 'LIST', default: 'rnn,gru,gru+att,lstm,bi-gru+att', help: 'comma-separated [bi-]<cell>[x<layers>][+att]', in: ['compare'] },
@@ -89,13 +91,27 @@ export const OPTIONS = {
   // ---- predict
   top: { type: 'int', min: 1, default: 3, help: 'languages to show per name', in: ['predict'] },
   explain: { type: 'boolean', default: false, help: 'attention models: print each character with its attention weight', in: ['predict'] },
-  json: { type: 'boolean', default: false, help: 'print JSON instead of text', in: ['eval', 'predict'] },
+  json: { type: 'boolean', default: false, help: 'print JSON instead of text', in: ['eval', 'predict', 'generate'] },
   // ---- export / import (src/cli/export.ts, src/cli/import.ts)
   format: { type: 'choice', choices: ['safetensors', 'onnx'], shownDefault: 'from the --out extension', help: 'safetensors: PyTorch state_dict; onnx: ONNX graph', in: ['export'] },
   'export-out': { flag: 'out', type: 'string', arg: 'FILE', help: 'file to write, .safetensors or .onnx (required)', in: ['export'] },
   'import-out': { flag: 'out', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write', in: ['import'] },
   languages: { type: 'string', arg: 'A,B,...', shownDefault: "the file's own, else the tutorial's 18 alphabetically", help: "class names in the head's row order", in: ['import'] },
   force: { type: 'boolean', default: false, help: 'replace --out if it exists', in: ['export', 'import'] },
+  // ---- eval of a language model
+  judge: { type: 'string', arg: 'FILE', help: 'language models: a classifier model file that judges generated names (share assigned to the requested language, share new)', in: ['eval'] },
+  'judge-count': { type: 'int', min: 1, max: 10000, default: 100, help: 'with --judge: names per language and temperature', in: ['eval'] },
+  'judge-seed': { flag: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, help: 'with --judge: seed of the generated names', in: ['eval'] },
+  // ---- generate
+  'lm-file': { flag: 'model', type: 'string', arg: 'FILE', default: 'lm.json', help: 'language model written by train --task generate', in: ['generate'] },
+  language: { type: 'string', arg: 'NAME', help: "the names' language (any case), or all: --count names for each language", in: ['generate'] },
+  count: { type: 'int', min: 1, max: 100000, default: 10, help: 'names to generate (per language with --language all)', in: ['generate'] },
+  temperature: { type: 'number', above: 0, default: 0.8, help: 'softmax temperature: lower is safer, higher is wilder', in: ['generate'] },
+  'top-k': { type: 'int', min: 0, max: 59, default: 0, help: 'draw only from the K most likely next symbols (0: all)', in: ['generate'] },
+  start: { type: 'string', arg: 'TEXT', help: 'every name starts with this text, e.g. Ka', in: ['generate'] },
+  'max-length': { type: 'int', min: 1, max: 256, default: DEFAULT_MAX_LENGTH, help: 'longest name in characters (longer ones are cut)', in: ['generate'] },
+  'gen-seed': { flag: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, help: 'seed of the random stream: the same seed gives the same names on GPU and CPU', in: ['generate'] },
+  'gen-data': { flag: 'data', type: 'string', arg: 'PATH', shownDefault: '$WEBGPU_RNN_DATA, else the cached download', help: 'names zip or folder, to mark names already in the training data', in: ['generate'] },
   // ---- output and device
   out: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write (after every epoch, atomically)', in: ['train'] },
   'out-dir': { type: 'string', arg: 'DIR', default: 'compare', help: 'folder for loss.svg, confusion-*.svg, results.md/json', in: ['compare'] },

@@ -64,7 +64,7 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         ints.set(b.csrStart, 3 + b.rows);
         ints.set(b.csrRows, 3 + b.rows + V + 1);
         const ld = width + 2;
-        const gp = { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld };
+        const gp = { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld, hots: 1, off_tok2: 0 };
         // Workgroup rows striding over packed rows: every tuning's ROWS, one row, fewer rows than packed rows.
         for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_gather', gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
           await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) }, gp, t);

@@ -1,11 +1,16 @@
 // `webgpu-rnn eval`: accuracy, macro-F1, per-language precision/recall and the confusion matrix of a model
 // on the test split it was trained with (rebuilt from the split settings stored in the model file).
 import { splitNames, DEFAULT_SPLIT_SEED, type Example } from '../data/split.js';
-import { ModelFileError } from '../train/modelfile.js';
+import { ModelFileError, type Model } from '../train/modelfile.js';
 import { majorityBaseline, type EvalReport } from '../train/metrics.js';
 import { DEFAULT_TRAIN_OPTIONS, Trainer } from '../train/trainer.js';
 import { specsFor } from '../options.js';
-import { helpText, parseArgs } from './args.js';
+import { helpText, parseArgs, UsageError } from './args.js';
+import type { Values } from '../options.js';
+import { isGenerative } from '../model/config.js';
+import { judgeLanguageModel, type JudgeRow } from '../generate/judge.js';
+import { KnownNames } from '../generate/novelty.js';
+import type { LmReport } from '../train/trainer.js';
 import { loadData, loadModel, log, openBackend, pct, table } from './common.js';
 
 export const EVAL_SPECS = specsFor('eval');
@@ -14,6 +19,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { opts: o } = parseArgs('eval', argv, EVAL_SPECS);
   if (o.help) return void log(helpText('webgpu-rnn eval [options]', 'Evaluate a trained model.', EVAL_SPECS));
   const model = loadModel(o.model);
+  if (o.judge !== undefined && !isGenerative(model.config)) throw new UsageError(`--judge is for language models; ${o.model} is a classifier`);
   const { data, source } = await loadData(o.data);
   if (data.languages.join('\n') !== model.languages.join('\n')) {
     throw new ModelFileError(`${o.model}: its languages differ from those in ${source}`);
@@ -26,6 +32,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   };
   const parts = splitNames(data, split);
   const examples: Example[] = o.split === 'test' ? parts.test : o.split === 'train' ? parts.train : [...parts.train, ...parts.test];
+  if (isGenerative(model.config)) return evalLanguageModel(o, model, examples, parts.train, split, source);
   const opened = await openBackend(o.device);
   let report: EvalReport;
   try {
@@ -50,4 +57,44 @@ export async function evalCommand(argv: string[]): Promise<void> {
   log('confusion matrix (rows: true language, columns: predicted)');
   const ab = langs.map((l) => l.slice(0, 3));
   log(table([['', ...ab], ...report.confusion.map((row, i) => [langs[i]!, ...row.map((v) => (v ? v : '.'))])], ['l', ...ab.map(() => 'r' as const)]));
+}
+
+/** eval of a language model: NLL per symbol (nats, bits), perplexity; with --judge, generated names judged. */
+async function evalLanguageModel(o: Values<typeof EVAL_SPECS>, model: Model, examples: Example[], train: Example[], split: { seed: number; testFraction: number; dedup: boolean }, source: string): Promise<void> {
+  const judge = o.judge !== undefined ? loadModel(o.judge) : null;
+  if (judge && isGenerative(judge.config)) throw new UsageError(`--judge ${o.judge} is a language model; it needs a classifier (train without --task generate)`);
+  if (judge && judge.languages.join('\n') !== model.languages.join('\n')) throw new UsageError(`--judge ${o.judge} has other languages than ${o.model}`);
+  const opened = await openBackend(o.device);
+  let lm: LmReport;
+  let rows: JudgeRow[] = [];
+  try {
+    const c = model.config;
+    const trainer = new Trainer(opened.be,
+      { ...DEFAULT_TRAIN_OPTIONS, task: 'generate', cell: c.cell, hidden: c.hidden, layers: c.layers, evalBatchSize: o.batch, seed: model.training?.seed ?? 1 },
+      { train: examples, test: [], languages: model.languages, split });
+    trainer.net.setParams(model.params);
+    lm = await trainer.evaluateLm(examples);
+    trainer.dispose();
+    if (judge) rows = await judgeLanguageModel(opened.be, model, judge, { temperatures: [0.5, 1.0], count: o['judge-count'], seed: o.seed, known: new KnownNames(train) });
+  } finally {
+    opened.close();
+  }
+  if (o.json) return void log(JSON.stringify({ model: o.model, split: o.split, ...split, ...lm, judge: judge ? { classifier: o.judge, rows } : undefined }, null, 2));
+  log(`${o.model} (language model) on the ${o.split} split of ${source} (${lm.names} names, ${lm.symbols} symbols incl. one END per name, split seed ${split.seed}${split.dedup ? ', dedup' : ''})`);
+  log(`NLL ${lm.nll.toFixed(4)} nats/symbol   ${lm.bitsPerSymbol.toFixed(4)} bits/symbol   perplexity ${lm.perplexity.toFixed(3)}   next-symbol accuracy ${pct(lm.accuracy)}`);
+  if (!judge) return;
+  log('');
+  log(`generated names judged by ${o.judge} (${o['judge-count']} per language and temperature, seed ${o.seed}); new = not a training name`);
+  const temps = [...new Set(rows.map((r) => r.temperature))];
+  const head = ['language', ...temps.flatMap((t) => [`T=${t} recognized`, 'new']), `examples (T=${temps[0]})`];
+  const body = model.languages.map((lang) => {
+    const mine = rows.filter((r) => r.language === lang);
+    return [lang, ...mine.flatMap((r) => [pct(r.recognized), r.fresh === null ? '-' : pct(r.fresh)]), mine[0]!.examples.join(', ')];
+  });
+  const mean = (t: number, f: (r: JudgeRow) => number) => {
+    const rs = rows.filter((r) => r.temperature === t);
+    return rs.reduce((a, r) => a + f(r), 0) / rs.length;
+  };
+  body.push(['mean', ...temps.flatMap((t) => [pct(mean(t, (r) => r.recognized)), pct(mean(t, (r) => r.fresh ?? 0))]), '']);
+  log(table([head, ...body], ['l', ...temps.flatMap(() => ['r', 'r'] as const), 'l']));
 }

@@ -5,13 +5,15 @@ import { ConfigError } from '../model/config.js';
 import { GpuError, LimitError, NoAdapterError } from '../gpu/errors.js';
 import { InteropError } from '../interop/errors.js';
 import { ModelFileError } from '../train/modelfile.js';
-import { EmptyNameError } from '../train/predict.js';
+import { EmptyNameError, WrongTaskError } from '../train/predict.js';
 import { TrainingDivergedError } from '../train/trainer.js';
 import { UsageError } from './args.js';
 import { compareCommand } from './compare.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { generateCommand } from './generate.js';
+import { GenerateInputError } from '../generate/generator.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   compare: compareCommand,
   export: exportCommand,
   import: importCommand,
+  generate: generateCommand,
 };
 
 const USAGE = `usage: webgpu-rnn <command> [options]
@@ -33,11 +36,12 @@ commands:
   compare   train several models the same way: loss plot, confusion heatmaps, results table
   export    write a model for PyTorch (safetensors state_dict) or ONNX Runtime (.onnx)
   import    read a PyTorch state_dict saved as safetensors into a model file
+  generate  new names from a language model (train --task generate):  webgpu-rnn generate --model lm.json --language Russian
 
 'webgpu-rnn <command> --help' lists a command's options.
 `;
 
-const KNOWN = [UsageError, DataError, ConfigError, LimitError, NoAdapterError, GpuError, ModelFileError, InteropError, EmptyNameError, TrainingDivergedError];
+const KNOWN = [UsageError, DataError, ConfigError, LimitError, NoAdapterError, GpuError, ModelFileError, InteropError, EmptyNameError, TrainingDivergedError, GenerateInputError, WrongTaskError];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -1,4 +1,5 @@
 // `webgpu-rnn predict NAME...`: the most likely languages for each name.
+import { isGenerative } from '../model/config.js';
 import { Predictor } from '../train/predict.js';
 import { specsFor } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
@@ -11,6 +12,9 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (o.help) return void log(helpText('webgpu-rnn predict NAME... [options]', 'Predict the language of each name.', PREDICT_SPECS));
   if (names.length === 0) throw new UsageError("predict needs at least one name, e.g. 'webgpu-rnn predict Nguyen Schmidt'");
   const model = loadModel(o.model);
+  if (isGenerative(model.config)) {
+    throw new UsageError(`${o.model} is a language model (it generates names): use 'webgpu-rnn generate --model ${o.model} --language NAME', or give predict a classifier`);
+  }
   if (o.explain && !model.config.attention) {
     throw new UsageError(`--explain needs a model trained with --attention (${o.model} has none)`);
   }

@@ -4,7 +4,7 @@ import { splitNames } from '../data/split.js';
 import { describeConfig } from '../model/config.js';
 import { majorityBaseline } from '../train/metrics.js';
 import { serializeModel } from '../train/modelfile.js';
-import { Trainer } from '../train/trainer.js';
+import { LM_DEFAULTS, Trainer } from '../train/trainer.js';
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
 import { writeFileAtomic } from '../node/files.js';
 import { helpText, parseArgs, UsageError } from './args.js';
@@ -17,7 +17,17 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { opts: o, positionals } = parseArgs('train', argv, TRAIN_SPECS);
   if (o.help) return void log(helpText('webgpu-rnn train [options]', 'Train a name → language classifier.', TRAIN_SPECS));
   if (positionals.length) throw new UsageError(`train takes no positional arguments (got '${positionals[0]}')`);
-  const opts = trainOptionsFrom(o, { cell: o.model, layers: o.layers, bidirectional: o.bidirectional, attention: o.attention });
+  const opts = { ...trainOptionsFrom(o, { cell: o.model, layers: o.layers, bidirectional: o.bidirectional, attention: o.attention }), task: o.task };
+  if (o.task === 'generate') {
+    for (const k of ['bidirectional', 'attention', 'noise-test'] as const) {
+      if (o[k]) throw new UsageError(`--${k} is for classifiers: a generation model reads names left to right and predicts every next character (drop --${k} or use --task classify)`);
+    }
+    if (o.noise) throw new UsageError('--noise is for classifiers (drop it with --task generate)');
+    // A language model's own defaults (measured: README "Generation"), unless given.
+    const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+    if (!given('lr')) opts.lr = LM_DEFAULTS.lr;
+    if (!given('lr-schedule')) opts.lrSchedule = LM_DEFAULTS.lrSchedule;
+  }
   const split = splitFrom(o);
   const { data, source } = await loadData(o.data);
   const { train: fullTrain, test } = splitNames(data, split);
@@ -27,10 +37,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   try {
     const trainer = new Trainer(opened.be, opts, { train, test, languages: data.languages, split });
     log(`data      ${source}: ${data.languages.length} languages, ${train.length} train / ${test.length} test names` +
-      `${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`);
+      `${split.dedup ? ' (dedup)' : ''}` + (trainer.lm ? '' : `; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`));
     log(`model     ${describeConfig(trainer.config)}; ${trainer.net.layout.total.toLocaleString('en-US')} parameters`);
     log(`training  ${opts.optimizer} lr ${opts.lr}${opts.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${opts.batchSize}, clip ${opts.clip || 'off'}, ${opts.epochs} epochs, seed ${opts.seed}` +
-      `${opts.balance ? `, class-balanced loss (power ${opts.balance})` : ''}${opts.dropout ? `, dropout ${opts.dropout}` : ''}` +
+      `${opts.balance && !trainer.lm ? `, class-balanced loss (power ${opts.balance})` : ''}${opts.dropout ? `, dropout ${opts.dropout}` : ''}` +
       `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
     log(`device    ${opened.description}; recurrence ${trainer.recurrence}`);
     const bar = new ProgressBar();
@@ -45,14 +55,22 @@ export async function trainCommand(argv: string[]): Promise<void> {
         `${Math.round(p.namesPerSec).toLocaleString('en-US')} names/s  loss ${p.loss.toFixed(3)}`),
       onEpoch: async (r) => {
         bar.clear();
-        log(`epoch ${String(r.epoch).padStart(width)}/${opts.epochs}  train loss ${r.trainLoss.toFixed(3)}  test acc ${pct(r.test.accuracy)}` +
-          `  macro-F1 ${r.test.macroF1.toFixed(3)}  ${r.seconds.toFixed(1)} s  ${Math.round(r.namesPerSec).toLocaleString('en-US')} names/s`);
+        const speed = `${r.seconds.toFixed(1)} s  ${Math.round(r.namesPerSec).toLocaleString('en-US')} names/s`;
+        if (r.lm) {
+          log(`epoch ${String(r.epoch).padStart(width)}/${opts.epochs}  train loss ${r.trainLoss.toFixed(3)}  test NLL ${r.lm.nll.toFixed(3)} nats/symbol` +
+            ` (${r.lm.bitsPerSymbol.toFixed(3)} bits, perplexity ${r.lm.perplexity.toFixed(2)})  ${speed}`);
+        } else {
+          log(`epoch ${String(r.epoch).padStart(width)}/${opts.epochs}  train loss ${r.trainLoss.toFixed(3)}  test acc ${pct(r.test.accuracy)}` +
+            `  macro-F1 ${r.test.macroF1.toFixed(3)}  ${speed}`);
+        }
         // Saved every epoch, so stopping early keeps the last finished epoch.
         writeFileAtomic(out, serializeModel(await trainer.model({ device: opened.description })));
       },
     });
     const last = trainer.epochs[trainer.epochs.length - 1]!;
-    log(`saved     ${out} (test accuracy ${pct(last.test.accuracy)}, macro-F1 ${last.test.macroF1.toFixed(3)})`);
+    log(last.lm
+      ? `saved     ${out} (language model; test NLL ${last.lm.nll.toFixed(3)} nats/symbol, ${last.lm.bitsPerSymbol.toFixed(3)} bits; try 'webgpu-rnn generate --model ${out} --language Russian')`
+      : `saved     ${out} (test accuracy ${pct(last.test.accuracy)}, macro-F1 ${last.test.macroF1.toFixed(3)})`);
     trainer.dispose();
   } finally {
     opened.close();

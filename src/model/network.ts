@@ -9,6 +9,11 @@
 //   dstate    [N, DS*H]    state gradient carried through time (scratch; DS = CellSpec.dstate: dh, and dc for LSTM)
 //   att/datt  [N]          attention weight and score gradient of each packed row (attention only)
 //   feat/dfeat [B, D], logits/dlogits [B, C], stats [8]: loss sum, correct, count, |g|, clip scale, #non-finite
+// A language model (cfg.task 'generate', src/generate/) has a head at every packed row instead: its layer-0
+// input is two-hot (symbol + language row of W_ih: embed_gather with hots = 2, embed_grad over a CSR listing
+// every packed row twice), logits/dlogits are [N, C] = y_top head.W + head.b, row_ce gives each row's loss
+// against its target (the next symbol) and row_stats sums them (part [2N]); backward writes dlogits head.W^T
+// straight into ext[top]. With dropout, featIn/dfeatIn are [N, D] (the head's input at every row).
 //   xin/dxin  [N, D]       dropped-out input of a layer above the first, and its gradient (dropout, layers > 1)
 //   featIn/dfeatIn [B, D]  dropped-out head input and its gradient (dropout)
 // Dropout (training only, forward(b, true, {rate, seed})) is inverted dropout with a counter-based mask
@@ -25,10 +30,10 @@ import type { Backend, Buf } from '../core/backend.js';
 import type { KernelDef, Params, Tunables } from '../core/kernel.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import { tuningForBackend, type Tuning } from '../gpu/tuning.js';
-import { attentionBwdK, attentionFwdK, colsumK, dropoutK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, gruStepFwdEmbK, gruStepFwdK, softmaxCeK } from '../kernels.js';
+import { attentionBwdK, attentionFwdK, colsumK, dropoutK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, gruStepFwdEmbK, gruStepFwdK, rowCeK, rowStatsK, softmaxCeK } from '../kernels.js';
 import { cellSpec, type CellSpec } from './cells.js';
 import { dropoutParams } from '../cpu/kernels/dropout.js';
-import { dirsOf, outWidth, validateConfig, type ModelConfig } from './config.js';
+import { dirsOf, inputRows, isGenerative, outWidth, validateConfig, type ModelConfig } from './config.js';
 import { stepSchedule, type PackedBatch } from './packing.js';
 import { entry, layerName, paramLayout, type ParamLayout } from './params.js';
 
@@ -90,6 +95,8 @@ interface Activations {
   dxin: Buf | null;
   logits: Buf;
   dlogits: Buf;
+  /** Per-row losses and correct flags of a language model, [2N]; null for a classifier. */
+  part: Buf | null;
 }
 
 export class Network {
@@ -108,6 +115,8 @@ export class Network {
   readonly tuning: Tuning;
   /** Tunables of the sequence kernels for this model's hidden size (the tuning's, with the overrides). */
   readonly seqTunables: { fwd: Tunables; bwd: Tunables };
+  /** A language model: loss at every packed row (see the header). */
+  readonly lm: boolean;
   private act: Activations | null = null;
   private disposed = false;
   /** The dropout of the last forward pass (null: none), which backward applies again. */
@@ -120,6 +129,7 @@ export class Network {
     opts: NetworkOptions = {},
   ) {
     this.cfg = validateConfig(cfg);
+    this.lm = isGenerative(cfg);
     this.cell = cellSpec(cfg.cell);
     this.recurrence = opts.recurrence ?? 'step';
     this.tuning = opts.tuning ?? tuningForBackend(be as Backend & { adapter?: AdapterSummary });
@@ -178,10 +188,12 @@ export class Network {
         const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
         // Layer 0 of a GRU stepped per position gathers its input gates inside the step kernel
         // (gru_step_fwd_emb: no embed_gather dispatch, no xg round trip); everything else projects first.
-        const fused = l === 0 && this.recurrence === 'step' && cell.fwd === gruStepFwdK;
+        // A language model's two-hot input always takes the separate gather.
+        const fused = l === 0 && this.recurrence === 'step' && cell.fwd === gruStepFwdK && !this.lm;
         if (l === 0 && !fused) {
           this.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
-            { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G });
+            { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G,
+              hots: this.lm ? 2 : 1, off_tok2: this.off.tokens + b.rows });
         } else if (l > 0) {
           this.gemm({ a: input!, b: this.params, c: a.xg, bias: this.params },
             { m: b.rows, n: G, k: D, lda: D, off_b: wih.offset, ldb: G, ldc: G, off_bias: bih.offset, has_bias: 1 });
@@ -205,6 +217,7 @@ export class Network {
       }
     }
     const top = a.y[cfg.layers - 1]!;
+    if (this.lm) return this.lmHead(b, top, train, drop);
     if (cfg.attention) {
       this.run(attentionFwdK, { ints: a.ints, w: this.params, y: top, alpha: a.att!, feat: a.feat },
         { batch: b.batch, d: D, ld_y: D, off_offsets: this.off.offsets, off_lengths: this.off.lengths,
@@ -226,10 +239,45 @@ export class Network {
   /** Records the backward pass for the batch of the last forward(train = true): fills `grads`. */
   backward(b: PackedBatch): void {
     const a = this.act!;
-    const { cfg, cell, be } = this;
-    const H = cfg.hidden, D = outWidth(cfg), G = cell.gates * H, C = cfg.numClasses;
-    const DG = cell.dg * H;
-    for (const e of a.ext) be.clear(e);
+    for (const e of a.ext) this.be.clear(e);
+    if (this.lm) this.lmHeadBackward(b);
+    else this.headBackward(b);
+    this.recurrentBackward(b);
+  }
+
+  /** The language model's head at every packed row: logits, per-row loss against the next symbol, sums. */
+  private lmHead(b: PackedBatch, top: Buf, train: boolean, drop: Dropout | null): void {
+    const a = this.act!;
+    const D = outWidth(this.cfg), C = this.cfg.numClasses;
+    if (!b.targets || b.targets.length !== b.rows) throw new Error('a language model needs a batch with one target per packed row (packLmBatch)');
+    const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
+    if (drop) this.dropout(top, a.featIn, b.rows * D, drop, this.cfg.layers);
+    this.gemm({ a: drop ? a.featIn : top, b: this.params, c: a.logits, bias: this.params },
+      { m: b.rows, n: C, k: D, lda: D, off_b: hw.offset, ldb: C, ldc: C, off_bias: hb.offset, has_bias: 1 });
+    this.run(rowCeK, { ints: a.ints, logits: a.logits, dlogits: a.dlogits, part: a.part! },
+      { rows: b.rows, classes: C, off_targets: this.off.targets, scale: 1 / b.rows, write_grad: train ? 1 : 0 });
+    this.run(rowStatsK, { part: a.part!, stats: this.stats }, { rows: b.rows });
+  }
+
+  /** dW = x^T dlogits, db = colsum(dlogits), ext[top] = dlogits W^T at every packed row. */
+  private lmHeadBackward(b: PackedBatch): void {
+    const a = this.act!;
+    const D = outWidth(this.cfg), C = this.cfg.numClasses, top = this.cfg.layers - 1;
+    const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
+    const drop = this.drop;
+    this.gemm({ a: drop ? a.featIn : a.y[top]!, b: a.dlogits, c: this.grads, bias: this.params },
+      { m: D, n: C, k: b.rows, lda: D, ldb: C, off_c: hw.offset, ldc: C }, { TRANS_A: 1 });
+    this.run(colsumK, { a: a.dlogits, out: this.grads }, { rows: b.rows, width: C, off_a: 0, lda: C, off_out: hb.offset, split: C, off_out2: 0, from2: C });
+    this.gemm({ a: a.dlogits, b: this.params, c: drop ? a.dfeatIn : a.ext[top]!, bias: this.params },
+      { m: b.rows, n: D, k: C, lda: C, off_b: hw.offset, ldb: C, ldc: D }, { TRANS_B: 1 });
+    if (drop) this.dropout(a.dfeatIn, a.ext[top]!, b.rows * D, drop, this.cfg.layers);
+  }
+
+  /** The classifier's head backward: into the top layer's ext at each row's final states (or attention). */
+  private headBackward(b: PackedBatch): void {
+    const a = this.act!;
+    const { cfg } = this;
+    const H = cfg.hidden, D = outWidth(cfg), C = cfg.numClasses;
     // Head: dW = feat^T dlogits, db = colsum(dlogits), dfeat = dlogits W^T.
     const hw = entry(this.layout, 'head.W'), hb = entry(this.layout, 'head.b');
     const drop = this.drop;
@@ -255,7 +303,15 @@ export class Network {
       this.run(finalScatterK, { ints: a.ints, dfeat: a.dfeat, ext: a.ext[top]! },
         { batch: b.batch, h: H, dirs: dirsOf(cfg), ld_y: D, off_last: this.off.last });
     }
+  }
 
+  /** Backpropagation through every layer and direction, from the top layer's ext down. */
+  private recurrentBackward(b: PackedBatch): void {
+    const a = this.act!;
+    const { cfg, cell, be } = this;
+    const H = cfg.hidden, D = outWidth(cfg), G = cell.gates * H;
+    const DG = cell.dg * H;
+    const drop = this.drop;
     for (let l = cfg.layers - 1; l >= 0; l--) {
       // With dropout, the layer's input is recomputed (the same mask) and its gradient gathered in dxin,
       // then masked into the layer below's ext after both directions.
@@ -294,7 +350,7 @@ export class Network {
           { rows: b.rows, width: twoHalves ? 2 * G : G, off_a: 0, lda: DG, off_out: bih.offset, split: G, off_out2: bhh.offset, from2: twoHalves ? G : 0 });
         if (l === 0) {
           this.run(embedGradK, { ints: a.ints, dg: a.dg, out: this.grads },
-            { vocab: cfg.vocabSize, width: G, off_start: this.off.csrStart, off_rows: this.off.csrRows, off_dg: 0, ld_dg: DG, off_out: wih.offset });
+            { vocab: inputRows(cfg), width: G, off_start: this.off.csrStart, off_rows: this.off.csrRows, off_dg: 0, ld_dg: DG, off_out: wih.offset });
         } else {
           this.gemm({ a: input!, b: a.dg, c: this.grads, bias: this.params },
             { m: D, n: G, k: b.rows, lda: D, ldb: DG, off_c: wih.offset, ldc: G }, { TRANS_A: 1 });
@@ -307,9 +363,9 @@ export class Network {
     }
   }
 
-  /** Logits of the last forward pass, rows in the batch's sorted order. */
+  /** Logits of the last forward pass, rows in the batch's sorted order (a language model: every packed row). */
   async readLogits(b: PackedBatch): Promise<Float32Array> {
-    return (await this.be.read(this.act!.logits, 0, b.batch * this.cfg.numClasses)) as Float32Array;
+    return (await this.be.read(this.act!.logits, 0, (this.lm ? b.rows : b.batch) * this.cfg.numClasses)) as Float32Array;
   }
 
   /**
@@ -339,7 +395,7 @@ export class Network {
   // ---- internals --------------------------------------------------------------------------------
 
   /** Offsets of the batch's integer sections inside `ints`. */
-  private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, offsets: 0, lengths: 0, total: 0 };
+  private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, offsets: 0, lengths: 0, targets: 0, total: 0 };
 
   /**
    * Records one dispatch with the tuning's tunables for its shape. `fixed`: tunables that are part of the
@@ -369,12 +425,16 @@ export class Network {
 
   private allocate(cap: Capacity): void {
     const { cfg, cell, be } = this;
-    const H = cfg.hidden, D = outWidth(cfg), V = cfg.vocabSize, C = cfg.numClasses;
+    const H = cfg.hidden, D = outWidth(cfg), V = inputRows(cfg), C = cfg.numClasses;
     const N = cap.rows, B = cap.batch;
-    // Sections of `ints`, sized by capacity: tokens [N], csrStart [V+1], csrRows [N], labels [B], last [B],
-    // offsets [steps+1] (steps <= N), lengths [B].
-    const offsets = 2 * N + V + 1 + 2 * B;
-    this.off = { tokens: 0, csrStart: N, csrRows: N + V + 1, labels: 2 * N + V + 1, last: 2 * N + V + 1 + B, offsets, lengths: offsets + N + 1, total: offsets + N + 1 + B };
+    // Sections of `ints`, sized by capacity: tokens [hN], csrStart [V+1], csrRows [hN], labels [B], last [B],
+    // offsets [steps+1] (steps <= N), lengths [B], targets [N] (language model). h = 2 for a language model's
+    // two-hot input (the symbols, then each row's language row), else 1.
+    const hN = (this.lm ? 2 : 1) * N, T = this.lm ? N : 0;
+    const labels = 2 * hN + V + 1, offsets = labels + 2 * B;
+    this.off = { tokens: 0, csrStart: hN, csrRows: hN + V + 1, labels, last: labels + B, offsets, lengths: offsets + N + 1, targets: offsets + N + 1 + B, total: offsets + N + 1 + B + T };
+    // The head's input and output are per name (classifier) or per packed row (language model).
+    const HR = this.lm ? N : B;
     this.act = {
       cap,
       ints: be.create('batch-ints', this.off.total, 'u32'),
@@ -388,19 +448,20 @@ export class Network {
       datt: cfg.attention ? be.create('datt', N) : null,
       feat: be.create('feat', B * D),
       dfeat: be.create('dfeat', B * D),
-      featIn: be.create('feat-in', B * D),
-      dfeatIn: be.create('dfeat-in', B * D),
+      featIn: be.create('feat-in', HR * D),
+      dfeatIn: be.create('dfeat-in', HR * D),
       xin: cfg.layers > 1 ? be.create('xin', N * D) : null,
       dxin: cfg.layers > 1 ? be.create('dxin', N * D) : null,
-      logits: be.create('logits', B * C),
-      dlogits: be.create('dlogits', B * C),
+      logits: be.create('logits', HR * C),
+      dlogits: be.create('dlogits', HR * C),
+      part: this.lm ? be.create('row-loss', 2 * N) : null,
     };
   }
 
   private freeActivations(): void {
     const a = this.act;
     if (!a) return;
-    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.att, a.datt, a.feat, a.dfeat, a.featIn, a.dfeatIn, a.xin, a.dxin, a.logits, a.dlogits]) {
+    for (const b of [a.ints, ...a.y, ...a.ext, ...a.cache.flat(), a.xg, a.dg, a.dstate, a.att, a.datt, a.feat, a.dfeat, a.featIn, a.dfeatIn, a.xin, a.dxin, a.logits, a.dlogits, a.part]) {
       if (b) this.be.destroy(b);
     }
     this.act = null;
@@ -415,6 +476,10 @@ export class Network {
     ints.set(b.last, this.off.last);
     ints.set(b.offsets, this.off.offsets);
     ints.set(b.lengths, this.off.lengths);
+    if (this.lm) {
+      if (b.tokens.length !== 2 * b.rows || !b.targets) throw new Error('a language model needs a batch packed by packLmBatch (two-hot inputs and targets)');
+      ints.set(b.targets, this.off.targets);
+    }
     this.be.write(this.act!.ints, ints);
   }
 }

@@ -29,6 +29,12 @@ export interface PackedBatch {
   csrStart: Uint32Array;
   /** [rows] packed rows sorted by character. */
   csrRows: Uint32Array;
+  /**
+   * Language model batches only (src/generate/batches.ts): [rows] the target class of each packed row (the
+   * next symbol). Such a batch's `tokens` and `csrRows` are [2 * rows] (two-hot inputs: the symbols, then
+   * each packed row's language row) and csrStart spans every input row.
+   */
+  targets?: Uint32Array;
 }
 
 /** Packs encoded names (character ids) and their labels. Every sequence must be non-empty. */

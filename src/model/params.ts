@@ -4,7 +4,7 @@
 // projection is a row gather and h W_hh reads contiguous rows.
 import { Rng } from '../core/rng.js';
 import { cellSpec } from './cells.js';
-import { dirsOf, outWidth, type ModelConfig } from './config.js';
+import { dirsOf, inputRows, outWidth, type ModelConfig } from './config.js';
 
 export interface ParamEntry {
   name: string;
@@ -35,7 +35,7 @@ export function paramLayout(c: ModelConfig): ParamLayout {
   const G = cellSpec(c.cell).gates * c.hidden;
   const hb = 1 / Math.sqrt(c.hidden);
   for (let l = 0; l < c.layers; l++) {
-    const inWidth = l === 0 ? c.vocabSize : outWidth(c);
+    const inWidth = l === 0 ? inputRows(c) : outWidth(c);
     for (let d = 0; d < dirsOf(c); d++) {
       const n = layerName(l, d);
       add(`${n}.W_ih`, [inWidth, G], hb);

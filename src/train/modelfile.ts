@@ -3,7 +3,7 @@
 // in base64, and how it was trained. Platform-neutral (the CLI writes it atomically; the browser downloads
 // it), so a model trained in Node predicts identically in the browser and vice versa.
 import { VOCAB } from '../data/vocab.js';
-import { CELL_TYPES, validateConfig, type ModelConfig } from '../model/config.js';
+import { CELL_TYPES, isGenerative, validateConfig, type ModelConfig } from '../model/config.js';
 import { paramLayout } from '../model/params.js';
 
 export const MODEL_FORMAT = 'webgpu-rnn/model';
@@ -24,6 +24,8 @@ export interface TrainingInfo {
   dropout?: number;
   testAccuracy?: number;
   testMacroF1?: number;
+  /** A language model's test NLL, nats per symbol. */
+  testNll?: number;
   device?: string;
   date?: string;
 }
@@ -46,6 +48,8 @@ export function serializeModel(m: Model): string {
   return JSON.stringify({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
+    // What the model does ('classify' | 'generate'); also in config.task, absent there in older files.
+    task: m.config.task ?? 'classify',
     config: m.config,
     vocab: m.vocab,
     languages: m.languages,
@@ -85,7 +89,9 @@ export function parseModel(text: string, source: string): Model {
   if (typeof vocab !== 'string' || vocab.length !== config.vocabSize) fail('"vocab" does not match the config');
   if (vocab !== VOCAB) fail('the model uses a different vocabulary than this version of webgpu-rnn');
   const languages = doc.languages;
-  if (!Array.isArray(languages) || languages.length !== config.numClasses || !languages.every((l) => typeof l === 'string')) {
+  if (doc.task !== undefined && doc.task !== (config.task ?? 'classify')) fail(`"task" ${JSON.stringify(doc.task)} does not match the config`);
+  const nLang = isGenerative(config) ? config.conditions : config.numClasses;
+  if (!Array.isArray(languages) || languages.length !== nLang || !languages.every((l) => typeof l === 'string')) {
     fail('"languages" does not match the config');
   }
   const p = doc.params as { dtype?: string; layout?: { name: string; shape: number[] }[]; data?: string } | undefined;

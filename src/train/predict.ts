@@ -2,6 +2,7 @@
 // attention weights when the model has attention). Platform-neutral: the CLI and the browser demo both use it.
 import type { Backend } from '../core/backend.js';
 import { encodeName, normalizeName, VOCAB_SIZE } from '../data/vocab.js';
+import { isGenerative } from '../model/config.js';
 import { Network } from '../model/network.js';
 import { packBatch } from '../model/packing.js';
 import { softmax } from './metrics.js';
@@ -31,6 +32,11 @@ export class EmptyNameError extends Error {
   override name = 'EmptyNameError';
 }
 
+/** A model given to the wrong command (a language model to predict, a classifier to generate). */
+export class WrongTaskError extends Error {
+  override name = 'WrongTaskError';
+}
+
 /** A network holding a model's weights, reusable across calls. */
 export class Predictor {
   private net: Network | null = null;
@@ -38,7 +44,9 @@ export class Predictor {
   constructor(
     readonly be: Backend,
     readonly model: Model,
-  ) {}
+  ) {
+    if (isGenerative(model.config)) throw new WrongTaskError('this model is a language model (it generates names); predicting a language needs a classifier: use webgpu-rnn generate with it, or train one without --task generate');
+  }
 
   async predict(names: readonly string[], opts: PredictOptions = {}): Promise<Prediction[]> {
     const normalized = names.map((n, i) => {

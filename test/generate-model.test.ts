@@ -1,0 +1,114 @@
+// The language model (task 'generate') as a whole: the CPU reference's gradients of the per-position loss
+// against float64 finite differences through every cell (stacked, dropout, both recurrence strategies), and
+// whole training steps on the GPU against the CPU.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend, type CpuBuf } from '../src/cpu/backend.js';
+import { Rng } from '../src/core/rng.js';
+import { packLmBatch } from '../src/generate/batches.js';
+import { END, START, languageRow } from '../src/generate/symbols.js';
+import { Network, type Dropout, type Recurrence } from '../src/model/network.js';
+import type { PackedBatch } from '../src/model/packing.js';
+import { initParams } from '../src/model/params.js';
+import type { ModelConfig } from '../src/model/config.js';
+import { testSeed } from './helpers/compare.js';
+import { withDevice } from './helpers/device.js';
+import { randomLmBatch, tinyLmConfig } from './helpers/lm.js';
+import { ADAM_LR, expectAdamClose, trainSteps } from './helpers/model.js';
+
+const seed = testSeed();
+
+function lossOf(net: Network, b: PackedBatch, dropout?: Dropout): number {
+  const stats = (net.stats as CpuBuf).data;
+  stats.fill(0);
+  net.forward(b, true, dropout);
+  return stats[0]! / stats[2]!;
+}
+
+function fdCheck(cfg: ModelConfig, s: number, recurrence: Recurrence, dropout?: Dropout) {
+  const rng = new Rng(s);
+  const b = randomLmBatch(rng, 4, 4, cfg.conditions!);
+  const net = new Network(new CpuBackend('f64'), cfg, { batch: 4, rows: b.rows }, { recurrence });
+  const p = (net.params as CpuBuf).data;
+  p.set(initParams(net.layout, s).map((x) => x * 3));
+  lossOf(net, b, dropout);
+  net.backward(b);
+  const analytic = Float64Array.from((net.grads as CpuBuf).data);
+  const eps = 1e-6;
+  let worst = { name: '', i: 0, fd: 0, an: 0, err: 0 };
+  // Every parameter except the W_ih rows of symbols absent from the batch (their gradient is exactly 0 in
+  // both and there are ~60 of them: checking a sample keeps the test fast).
+  const used = new Set(Array.from(b.tokens));
+  for (const e of net.layout.entries) {
+    for (let i = 0; i < e.size; i++) {
+      const G = e.shape[1] ?? 1;
+      if (e.name === 'l0.W_ih' && !used.has(Math.floor(i / G)) && Math.floor(i / G) % 10 !== 0) continue;
+      const k = e.offset + i, orig = p[k]!;
+      p[k] = orig + eps;
+      const up = lossOf(net, b, dropout);
+      p[k] = orig - eps;
+      const down = lossOf(net, b, dropout);
+      p[k] = orig;
+      const fd = (up - down) / (2 * eps);
+      const err = Math.abs(fd - analytic[k]!) / (1e-7 + 1e-5 * Math.abs(fd));
+      if (err > worst.err) worst = { name: e.name, i, fd, an: analytic[k]!, err };
+    }
+  }
+  return worst;
+}
+
+const VARIANTS: [string, ModelConfig, Recurrence, number][] = [
+  ['rnn', tinyLmConfig('rnn'), 'step', 0],
+  ['gru', tinyLmConfig('gru'), 'step', 0],
+  ['lstm', tinyLmConfig('lstm'), 'step', 0],
+  ['gru x2, sequence kernels', tinyLmConfig('gru', 3, 2), 'sequence', 0],
+  ['lstm x2, dropout', tinyLmConfig('lstm', 3, 2), 'step', 0.3],
+  ['rnn x2, dropout, sequence kernels', tinyLmConfig('rnn', 3, 2), 'sequence', 0.3],
+];
+
+describe(`language model (TEST_SEED=${seed})`, () => {
+  it('packLmBatch: START + name in, name + END out, two-hot CSR lists every packed row twice', () => {
+    const b = packLmBatch([[3, 4], [], [7]], [2, 0, 1], 3);
+    expect(b.lengths).toEqual([3, 2, 1]);
+    expect(b.rows).toBe(6);
+    // Position 0: three START rows; position 1: rows of [3,4] and [7]; position 2: the row of [3,4].
+    expect(Array.from(b.tokens.subarray(0, 6))).toEqual([START, START, START, 3, 7, 4]);
+    expect(Array.from(b.tokens.subarray(6))).toEqual([languageRow(2), languageRow(1), languageRow(0), languageRow(2), languageRow(1), languageRow(2)]);
+    expect(Array.from(b.targets!)).toEqual([3, 7, END, 4, END, END]);
+    expect(b.csrRows.length).toBe(12);
+    for (let c = 0; c + 1 < b.csrStart.length; c++) {
+      for (let k = b.csrStart[c]!; k < b.csrStart[c + 1]!; k++) {
+        const row = b.csrRows[k]!;
+        expect(b.tokens[row] === c || b.tokens[6 + row] === c).toBe(true);
+      }
+    }
+  });
+
+  for (const [what, cfg, recurrence, rate] of VARIANTS) {
+    it(`per-position loss: CPU gradients match float64 finite differences (${what})`, () => {
+      const w = fdCheck(cfg, seed, recurrence, rate ? { rate, seed: seed ^ 77 } : undefined);
+      expect(w.err, `worst: ${w.name}[${w.i}] finite difference ${w.fd} vs analytic ${w.an}`).toBeLessThan(1);
+    });
+  }
+
+  it('refuses bidirectional and attention language models with one clear line', () => {
+    expect(() => new Network(new CpuBackend(), { ...tinyLmConfig(), bidirectional: true }, { batch: 1, rows: 1 })).toThrow(/left to right/);
+    expect(() => new Network(new CpuBackend(), { ...tinyLmConfig(), attention: true }, { batch: 1, rows: 1 })).toThrow(/classifiers/);
+  });
+
+  const STEPS: [string, ModelConfig, Recurrence, number][] = [
+    ['gru', tinyLmConfig('gru', 37, 1, 18), 'step', 0],
+    ['lstm x2, dropout', tinyLmConfig('lstm', 19, 2, 5), 'step', 0.25],
+    ['rnn, sequence kernels', tinyLmConfig('rnn', 33, 1, 4), 'sequence', 0],
+    ['gru x2, sequence kernels, dropout', tinyLmConfig('gru', 16, 2, 3), 'sequence', 0.2],
+  ];
+  for (const [what, cfg, recurrence, rate] of STEPS) {
+    it(`whole training steps, GPU vs CPU (${what})`, async () => {
+      const rng = new Rng(seed + 5);
+      const batches = [13, 1, 64, 7].map((n) => randomLmBatch(rng, n, 1 + rng.int(19), cfg.conditions!));
+      const ref = await trainSteps(new CpuBackend(), cfg, batches, 'adam', { recurrence }, rate);
+      const got = await withDevice((be) => trainSteps(be, cfg, batches, 'adam', { recurrence }, rate));
+      for (let i = 0; i < ref.losses.length; i++) expect(Math.abs(got.losses[i]! - ref.losses[i]!), `loss of step ${i}`).toBeLessThan(1e-4 * (1 + ref.losses[i]!));
+      expectAdamClose('params', got.params, ref.params, { abs: 2e-5, rel: 1e-3 }, ADAM_LR);
+    });
+  }
+});
