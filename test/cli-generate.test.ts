@@ -83,8 +83,8 @@ describe('webgpu-rnn generate', () => {
   it('bad input: one clear line and a non-zero exit', () => {
     expectCleanError(cli(['generate', '--model', lm, '--language', 'Klingon']), 1, /unknown language 'Klingon' \(languages: Arabic, Chinese, .*, Vietnamese, or all\)/);
     expectCleanError(cli(['generate', '--model', lm, '--language', 'Czech', '--count', '0']), 2, /--count must be at least 1, got 0/);
-    expectCleanError(cli(['generate', '--model', lm, '--language', 'Czech', '--temperature', '0']), 2, /--temperature must be above 0, got 0/);
-    expectCleanError(cli(['generate', '--model', lm, '--language', 'Czech', '--temperature', '-1']), 2, /--temperature must be above 0/);
+    expectCleanError(cli(['generate', '--model', lm, '--language', 'Czech', '--temperature', '0']), 2, /--temperature must be greater than 0, got 0/);
+    expectCleanError(cli(['generate', '--model', lm, '--language', 'Czech', '--temperature', '-1']), 2, /--temperature must be greater than 0, got -1/);
     expectCleanError(cli(['generate', '--model', lm, '--language', 'Czech', '--start', 'Dvoř']), 1, /--start 'Dvoř': character 'ř' is not in the vocabulary/);
     expectCleanError(cli(['generate', '--model', lm]), 2, /needs --language \(one of Arabic, .*, or all\)/);
     expectCleanError(cli(['generate', '--model', classifier, '--language', 'Czech']), 2, /is a classifier .* train --task generate/);

@@ -11,7 +11,7 @@ import { parseOptions } from '../bench/options.js';
 import { ROOT } from './helpers/cli.js';
 
 const README = resolve(ROOT, 'README.md');
-const USES: Use[] = ['train', 'compare', 'eval', 'predict', 'export', 'import', 'bench', 'page'];
+const USES: Use[] = ['train', 'compare', 'eval', 'predict', 'generate', 'export', 'import', 'bench', 'page'];
 
 describe('option table', () => {
   it("README.md's train option table is the one src/options.ts makes (UPDATE_README=1 rewrites it)", () => {

@@ -27,6 +27,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
     if (!given('lr')) opts.lr = LM_DEFAULTS.lr;
     if (!given('lr-schedule')) opts.lrSchedule = LM_DEFAULTS.lrSchedule;
+    if (!given('batch')) opts.batchSize = LM_DEFAULTS.batchSize;
   }
   const split = splitFrom(o);
   const { data, source } = await loadData(o.data);
