@@ -94,5 +94,6 @@ describe('webgpu-rnn generate', () => {
     expectCleanError(cli(['train', '--task', 'generate', '--bidirectional', '--out', join(dir, 'x.json')]), 2, /--bidirectional is for classifiers/);
     expectCleanError(cli(['train', '--task', 'generate', '--attention', '--out', join(dir, 'x.json')]), 2, /--attention is for classifiers/);
     expectCleanError(cli(['train', '--task', 'nonsense']), 2, /--task must be one of classify, generate/);
+    expectCleanError(cli(['export', '--model', lm, '--out', join(dir, 'lm.onnx')]), 2, /is a language model .* export writes classifiers only/);
   });
 });

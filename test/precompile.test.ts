@@ -24,6 +24,7 @@ describe(`compiling every pipeline before training (TEST_SEED=${seed})`, () => {
     ['gru (layer 0 stepped with the fused input gather)', { cell: 'gru', hidden: 16 }],
     ['bidirectional 2-layer lstm with attention and dropout', { cell: 'lstm', hidden: 12, layers: 2, bidirectional: true, attention: true, dropout: 0.3 }],
     ['rnn, whole-sequence recurrence, sgd', { cell: 'rnn', hidden: 10, recurrence: 'sequence', optimizer: 'sgd', momentum: 0.9 }],
+    ['language model (task generate): gru x2 with dropout', { task: 'generate', cell: 'gru', hidden: 14, layers: 2, dropout: 0.2 }],
   ];
   for (const [label, over] of cases) {
     it(`${label}: the first epoch creates no pipeline the plan missed`, async () => {

@@ -8,7 +8,8 @@ import { pipelineKey, resolveTunables, type KernelDef, type Params, type Tunable
 import type { AdapterSummary } from '../gpu/device.js';
 import type { Tuning } from '../gpu/tuning.js';
 import { VOCAB_SIZE } from '../data/vocab.js';
-import type { ModelConfig } from './config.js';
+import { isGenerative, type ModelConfig } from './config.js';
+import { packLmBatch } from '../generate/batches.js';
 import { Network, type Recurrence } from './network.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { packBatch, type PackedBatch } from './packing.js';
@@ -76,7 +77,10 @@ export interface PlanOptions {
 export function planPipelines(o: PlanOptions): PlannedPipeline[] {
   const be = new RecordingBackend(o.adapter);
   const B = o.batchSize;
-  const train = packBatch(Array.from({ length: B }, (_, i) => new Array<number>(i + 1).fill(1)), new Array<number>(B).fill(0), VOCAB_SIZE);
+  // A language model reads START + the name: names of 0..B-1 characters give the same lengths 1..B.
+  const train = isGenerative(o.config)
+    ? packLmBatch(Array.from({ length: B }, (_, i) => new Array<number>(i).fill(1)), new Array<number>(B).fill(0), o.config.conditions!)
+    : packBatch(Array.from({ length: B }, (_, i) => new Array<number>(i + 1).fill(1)), new Array<number>(B).fill(0), VOCAB_SIZE);
   const rows = Math.max(train.rows, ...o.evalBatches.map((b) => b.rows));
   const batch = Math.max(B, ...o.evalBatches.map((b) => b.batch));
   const net = new Network(be, o.config, { batch, rows }, { recurrence: o.recurrence, tuning: o.tuning });

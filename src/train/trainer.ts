@@ -191,7 +191,7 @@ export class Trainer {
     return planPipelines({
       config: this.config, recurrence: this.recurrence, tuning: this.net.tuning, batchSize: o.batchSize, dropout: o.dropout,
       optimizer: { kind: o.optimizer, lr: o.lr, clip: o.clip, momentum: o.momentum },
-      evalBatches: makeBatches(this.test, { batchSize: o.evalBatchSize }),
+      evalBatches: this.lm ? makeLmBatches(this.test, this.config.conditions!, { batchSize: o.evalBatchSize }) : makeBatches(this.test, { batchSize: o.evalBatchSize }),
       ...((this.be as { adapter?: AdapterSummary }).adapter ? { adapter: (this.be as { adapter?: AdapterSummary }).adapter! } : {}),
     });
   }
