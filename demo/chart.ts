@@ -1,6 +1,8 @@
-// The live loss chart: an SVG drawn by hand. The raw loss (one point per read, every few steps) is a thin
-// line, its running average a thick one; dashed lines mark where each epoch ends. The values are also on
-// the element (data-points, data-losses) for tests.
+// The live loss chart: an SVG drawn by hand. Each read of the loss (every few steps) is the mean over the
+// steps since the read before: the thin line holds that mean across those steps, so it starts at step 0
+// rather than at the first read; the thick line, a running average, passes through the middle of each
+// stretch. Dashed lines mark where each epoch ends. The values are also on the element (data-points,
+// data-losses) for tests.
 import type { LossPoint } from '../src/train/trainer.js';
 import { svg } from './dom.js';
 
@@ -79,13 +81,14 @@ export class LossChart {
       r.append(svg('line', { x1: X(s), x2: X(s), y1: y1, y2: y0, class: 'epoch' }));
       r.append(svg('text', { x: X(s) - 4, y: y1 + 10, class: 'tick', 'text-anchor': 'end' }, `epoch ${i + 1}`));
     });
-    const line = (values: number[]) => values.map((l, i) => `${X(pts[i]!.step).toFixed(1)},${Y(l).toFixed(1)}`).join(' ');
+    const xy = (s: number, l: number) => `${X(s).toFixed(1)},${Y(l).toFixed(1)}`;
+    const starts = pts.map((_, i) => (i ? pts[i - 1]!.step : 0));
+    const mids = pts.map((p, i) => (starts[i]! + p.step) / 2);
     const raw = pts.map((p) => p.loss);
     const smooth = centeredMean(raw, Math.max(1, Math.round(raw.length / 40)));
-    r.append(svg('polyline', { points: line(raw), class: 'raw' }));
-    r.append(svg('polyline', { points: line(smooth), class: 'smooth' }));
-    const last = pts[pts.length - 1]!;
-    r.append(svg('circle', { cx: X(last.step), cy: Y(smooth[smooth.length - 1]!), r: 3.5, class: 'dot' }));
+    r.append(svg('polyline', { points: pts.map((p, i) => `${xy(starts[i]!, p.loss)} ${xy(p.step, p.loss)}`).join(' '), class: 'raw' }));
+    r.append(svg('polyline', { points: smooth.map((l, i) => xy(mids[i]!, l)).join(' '), class: 'smooth' }));
+    r.append(svg('circle', { cx: X(mids[mids.length - 1]!), cy: Y(smooth[smooth.length - 1]!), r: 3.5, class: 'dot' }));
   }
 }
 

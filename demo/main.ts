@@ -6,7 +6,7 @@ import { GpuError, LimitError, NoAdapterError } from '../src/gpu/errors.js';
 import { ConfigError } from '../src/model/config.js';
 import { ModelFileError, type Model } from '../src/train/modelfile.js';
 import { TrainingDivergedError } from '../src/train/trainer.js';
-import { lockControls, readSettings, SettingsError, setupControls, showFormError } from './controls.js';
+import { lockControls, readSettings, SettingsError, setupControls, showFormError, showModelConfig } from './controls.js';
 import { countNames, namesFromFile, namesFromServer, trainData, type LoadedNames } from './data.js';
 import { byId, int, setMessage, setState } from './dom.js';
 import { openCpu, openGpu, type Engine } from './engine.js';
@@ -29,7 +29,6 @@ function refresh(): void {
   byId<HTMLButtonElement>('train').disabled = !engine || !names || training;
   byId<HTMLButtonElement>('stop').disabled = !training;
   byId<HTMLButtonElement>('save').disabled = !model;
-  byId<HTMLButtonElement>('load').disabled = !engine || training;
   lockControls(training);
 }
 
@@ -43,6 +42,7 @@ function useEngine(e: Engine): void {
   byId('no-webgpu').hidden = true;
   setState('device', e.kind);
   refresh();
+  nameBox.refresh(); // a model loaded before the device was ready can run now
 }
 
 async function initDevice(): Promise<void> {
@@ -105,7 +105,11 @@ byId<HTMLInputElement>('data-file').addEventListener('change', async (ev) => {
 function useModel(m: Model, source: 'trained' | 'loaded', file?: string): void {
   model = m;
   const info = byId('model-info');
-  info.textContent = `${source === 'trained' ? 'Trained here' : `Loaded from ${file}`}: ${describeModel(m)}.`;
+  // A loaded model's shape goes into the form (Train then trains that shape); while a run goes on the
+  // form shows the run's settings, and the run's next epoch replaces the loaded model again.
+  const note = source === 'loaded' && training ? ' The run in progress replaces it after its next epoch.' : '';
+  if (source === 'loaded' && !training) showModelConfig(m.config);
+  info.textContent = `${source === 'trained' ? 'Trained here' : `Loaded from ${file}`}: ${describeModel(m)}.${note}`;
   info.dataset.source = source;
   if (file) info.dataset.file = file;
   else delete info.dataset.file;
@@ -169,7 +173,7 @@ byId<HTMLInputElement>('model-file').addEventListener('change', async (ev) => {
   const input = ev.target as HTMLInputElement;
   const file = input.files?.[0];
   input.value = ''; // picking the same file again still fires 'change'
-  if (!file || !engine) return;
+  if (!file) return;
   try {
     const m = await readModelFile(file);
     useModel(m, 'loaded', file.name);

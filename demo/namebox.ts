@@ -1,10 +1,13 @@
 // "Try a name": as the user types, the model's three most likely languages with probability bars, and for
 // attention models each character shaded by its attention weight. One Predictor (one network) per model,
-// reused for every keystroke; predictions run one at a time, the latest text winning.
+// reused for every keystroke; predictions run one at a time, the latest text winning. The box works at any
+// time: with no model (or no device yet) it says what is missing, and a name without a single letter a–z
+// gets that said instead of a guess (the model would only see '_'s).
 import type { Backend } from '../src/core/backend.js';
 import type { Model } from '../src/train/modelfile.js';
+import { normalizeName } from '../src/data/vocab.js';
 import { EmptyNameError, Predictor, type Prediction } from '../src/train/predict.js';
-import { byId, el, pct, setMessage } from './dom.js';
+import { byId, el, pct } from './dom.js';
 import { reportError } from './errors.js';
 
 const DEBOUNCE_MS = 120;
@@ -34,8 +37,11 @@ export class NameBox {
   /** Uses this model from now on (the text in the box is predicted again). */
   setModel(model: Model): void {
     this.next = { model };
-    this.input.disabled = false;
-    if (!this.input.value) setMessage(this.hint, 'Type a surname.');
+    void this.kick();
+  }
+
+  /** Predicts the text again (e.g. once a device is ready for a model that came before it). */
+  refresh(): void {
     void this.kick();
   }
 
@@ -50,7 +56,7 @@ export class NameBox {
         this.again = false;
         if (this.next) this.swap(this.next.model);
         await this.predictOnce();
-      } while (this.again || this.next);
+      } while (this.again || (this.next && this.be()));
     } catch (err) {
       reportError('prediction failed', err);
     } finally {
@@ -59,9 +65,9 @@ export class NameBox {
   }
 
   private swap(model: Model): void {
-    this.next = null;
     const be = this.be();
-    if (!be) return;
+    if (!be) return; // kept in `next` until a device is ready
+    this.next = null;
     this.predictor?.dispose();
     this.predictor = new Predictor(be, model);
     this.model = model;
@@ -69,28 +75,43 @@ export class NameBox {
 
   private async predictOnce(): Promise<void> {
     const text = this.input.value;
-    if (!this.predictor || !this.model) return;
-    if (text.trim() === '') return this.show(null, text);
+    if (text.trim() === '') return this.show(null, text, this.predictor ? 'Type a surname.' : 'Train a model or load one, then type a surname.');
+    if (!/[a-z]/i.test(normalizeName(text))) {
+      return this.show(null, text, `No letter a–z in “${text.trim()}”: the model reads only letters (accents dropped), so it has nothing to go on.`, 'no-letters');
+    }
+    if (!this.predictor || !this.model) {
+      const why = this.next ? 'The model is loaded; it runs once a device is ready (WebGPU, or the CPU reference above).' : 'No model yet: train one (Train) or load a model file (Load model…) first.';
+      return this.show(null, text, why, 'no-model');
+    }
     try {
       const [p] = await this.predictor.predict([text], { explain: this.model.config.attention });
       // Typing may have gone on meanwhile; the loop predicts the newer text next.
       if (!this.again) this.show(p!, text);
     } catch (err) {
       if (!(err instanceof EmptyNameError)) throw err;
-      this.show(null, text);
+      this.show(null, text, 'Type a surname.');
     }
   }
 
-  private show(p: Prediction | null, text: string): void {
+  /**
+   * The top languages of `p`, or (p null) just `message`. On the list, `data-name` is the name whose
+   * languages it shows; `data-state` says what the box shows ('ranked', 'no-letters', 'no-model') and
+   * `data-for` for which text (tests wait on these).
+   */
+  private show(p: Prediction | null, text: string, message?: string, state?: 'no-letters' | 'no-model'): void {
     this.list.replaceChildren();
     this.explain.replaceChildren();
     delete this.explain.dataset.name;
     this.explainBox.hidden = true;
+    delete this.list.dataset.name;
+    this.list.dataset.for = text;
     if (!p) {
-      delete this.list.dataset.name;
-      setMessage(this.hint, text.trim() ? 'Type letters: nothing of this name is in the alphabet.' : 'Type a surname.');
+      if (state) this.list.dataset.state = state;
+      else delete this.list.dataset.state;
+      this.hint.textContent = message ?? '';
       return;
     }
+    this.list.dataset.state = 'ranked';
     for (const r of p.ranked.slice(0, TOP)) {
       const fill = el('span', { class: 'fill', style: `width: ${(100 * r.prob).toFixed(2)}%` });
       this.list.append(
@@ -103,7 +124,7 @@ export class NameBox {
     this.list.dataset.name = p.name;
     const readAs = p.normalized !== p.name.trim() ? `Read as “${p.normalized}” (accents dropped; other characters outside a–z become _).` : '';
     if (p.attention) this.showAttention(p.normalized, p.attention);
-    setMessage(this.hint, readAs || null);
+    this.hint.textContent = readAs;
   }
 
   private showAttention(text: string, alpha: number[]): void {

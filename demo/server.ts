@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { DataError } from '../src/data/errors.js';
 import type { NamesData } from '../src/data/names.js';
@@ -27,8 +27,10 @@ export interface DemoServerOptions {
 
 export interface NamesZip {
   bytes: Uint8Array;
-  /** Where it came from, for the page. */
+  /** Where it came from (the full path, for the server's log). */
   source: string;
+  /** Its file or folder name, for the page: the server's own paths are none of the visitor's business. */
+  name: string;
   languages: number;
   names: number;
 }
@@ -59,7 +61,8 @@ export async function findNamesZip(opts: { data?: string; cacheDir?: string } = 
   const info = await stat(path);
   const bytes = info.isDirectory() ? zipNames(data) : new Uint8Array(await readFile(path));
   const names = data.names.reduce((n, list) => n + list.length, 0);
-  return { bytes, source: info.isDirectory() ? `${path} (folder, zipped)` : path, languages: data.languages.length, names };
+  const zipped = info.isDirectory() ? ' (folder, zipped)' : '';
+  return { bytes, source: `${path}${zipped}`, name: `${basename(path)}${zipped}`, languages: data.languages.length, names };
 }
 
 /** data/names/<Language>.txt entries, one name per line, as in the official archive. */
@@ -140,7 +143,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, root: string, d
   }
   if (path === '/api/data') {
     const body = data
-      ? { available: true, url: 'data.zip', source: data.source, bytes: data.bytes.length, languages: data.languages, names: data.names }
+      ? { available: true, url: 'data.zip', source: data.name, bytes: data.bytes.length, languages: data.languages, names: data.names }
       : { available: false, hint: "start the demo with --data PATH (a names zip or folder), set WEBGPU_RNN_DATA, or run 'npx webgpu-rnn train' once to download the names" };
     return send(res, 200, TYPES['.json']!, JSON.stringify(body));
   }

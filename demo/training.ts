@@ -81,7 +81,8 @@ export class TrainingPanel {
     this.set('stat-epoch', `${p.epoch}/${epochs}`);
     this.set('stat-loss', p.loss.toFixed(3));
     this.set('names-per-sec', int(p.namesPerSec));
-    this.bar((p.epoch - 1 + p.step / p.steps) / epochs);
+    const done = (p.epoch - 1 + p.step / p.steps) / epochs;
+    this.bar(done, `epoch ${p.epoch} of ${epochs}, ${Math.round(100 * done)}%`);
     this.chart.update(trainer.lossCurve, epochEnds);
     if (p.step === p.steps) setMessage(this.status, `Epoch ${p.epoch}: testing…`);
     else if (!this.stopRequested) setMessage(this.status, `Epoch ${p.epoch} of ${epochs}: step ${p.step} of ${p.steps}.`);
@@ -104,7 +105,11 @@ export class TrainingPanel {
     byId(id).textContent = text;
   }
 
-  private bar(fraction: number): void {
-    byId('progress-bar').style.width = `${(100 * Math.min(1, fraction)).toFixed(1)}%`;
+  private bar(fraction: number, text?: string): void {
+    const pct = 100 * Math.min(1, fraction);
+    byId('progress-bar').style.width = `${pct.toFixed(1)}%`;
+    const meter = byId('progress');
+    meter.setAttribute('aria-valuenow', pct.toFixed(0));
+    meter.setAttribute('aria-valuetext', text ?? `${pct.toFixed(0)}%`);
   }
 }

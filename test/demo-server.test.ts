@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findNamesZip, startDemoServer, type DemoServer } from '../demo/server.js';
 import { parseNamesZip } from '../src/data/names.js';
@@ -32,7 +32,7 @@ describe('demo server', () => {
     expect(await page.text()).toContain('app.js');
     expect((await fetch(`${s.url}app.js`)).headers.get('content-type')).toMatch(/javascript/);
     const info = await (await fetch(`${s.url}api/data`)).json();
-    expect(info).toMatchObject({ available: true, languages: 18, names: 20074 });
+    expect(info).toMatchObject({ available: true, languages: 18, names: 20074, source: basename(sharedData()) });
     const zip = new Uint8Array(await (await fetch(`${s.url}data.zip`)).arrayBuffer());
     expect(parseNamesZip(zip, 'served').languages).toHaveLength(18);
   });
@@ -44,6 +44,7 @@ describe('demo server', () => {
     writeFileSync(join(dir, 'data', 'names', 'Czech.txt'), 'Novák\r\nDvořák\n');
     const z = await findNamesZip({ data: dir });
     expect(z?.source).toContain('folder');
+    expect(z?.name).toBe('folder (folder, zipped)');
     expect(parseNamesZip(z!.bytes, 'zipped')).toEqual({ languages: ['Czech', 'Irish'], names: [['Novak', 'Dvorak'], ['Murphy', "O'Brien"]] });
   });
 

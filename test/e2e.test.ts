@@ -4,14 +4,16 @@
 // server without data. Any console error, uncaught exception or WebGPU error in the page fails the test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseNamesZip } from '../src/data/names.js';
 import { splitNames } from '../src/data/split.js';
 import { majorityBaseline } from '../src/train/metrics.js';
 import { parseModel } from '../src/train/modelfile.js';
+import { OPTIONS } from '../src/options.js';
 import { cli, ROOT, sharedData } from './helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -128,6 +130,17 @@ function cliTrain(out: string, args: string[]): void {
   expect(r.code, r.stderr).toBe(0);
 }
 
+/** axe-core's WCAG A/AA rules on the page as it is now: every violation, with the elements, as text. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  return found;
+}
+
 // ---- tests ----------------------------------------------------------------------------------------------
 
 describe('browser bundles', () => {
@@ -152,12 +165,27 @@ describe('demo page in Chromium', () => {
     const t0 = Date.now();
     await page.click('#train');
     await page.waitForSelector('body[data-run="training"]');
+    // While it trains, the name box and Load model… stay usable: before the first epoch's model, the box
+    // says there is none yet (or, if the epoch ended meanwhile, shows that model's answer).
+    expect(await page.isEnabled('#name')).toBe(true);
+    expect(await page.isEnabled('#load')).toBe(true);
+    await page.fill('#name', 'Tanaka');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#predictions')?.dataset.for === 'Tanaka', null, { timeout: 20_000 });
+    expect(['no-model', 'ranked']).toContain(await page.getAttribute('#predictions', 'data-state'));
     await page.waitForSelector('body[data-run="done"], body[data-run="failed"]', { timeout: 100_000 });
     expect(await page.getAttribute('body', 'data-run'), await page.textContent('#run-status') ?? '').toBe('done');
     const speed = Number(await page.getAttribute('#names-per-sec', 'data-average'));
     console.log(`browser training: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${speed.toFixed(0)} names/s (2 epochs of 4,000 names + 2 evaluations of 4,017)`);
     expect(speed).toBeGreaterThan(0);
 
+    // The progress bar says where the run is; the chart's thin line starts at step 0, at the left axis.
+    expect(await page.getAttribute('#progress', 'aria-valuenow')).toBe('100');
+    expect(await page.getAttribute('#progress', 'aria-valuetext')).toMatch(/^epoch 2 of 2, 100%$/);
+    const [raw0, axis] = await page.evaluate(() => [
+      Number(document.querySelector('#chart polyline.raw')!.getAttribute('points')!.split(/[ ,]/)[0]),
+      Number(document.querySelector('#chart line.axis')!.getAttribute('x1')),
+    ]);
+    expect(raw0).toBeCloseTo(axis, 1);
     const losses = (await page.getAttribute('#chart', 'data-losses'))!.split(',').map(Number);
     expect(losses.length).toBeGreaterThan(10);
     const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
@@ -190,9 +218,12 @@ describe('demo page in Chromium', () => {
     const ref = cliPredict(file, NAMES);
     const page = await openPage();
     await ready(page);
+    expect(await page.inputValue('#hidden')).toBe('128');
     await page.setInputFiles('#model-file', file);
     await page.waitForSelector('body[data-model="loaded"]');
     expect(await page.getAttribute('#model-info', 'data-file')).toBe('cli-gru.json');
+    // The form now shows the loaded model's shape (Train would train that shape again).
+    expect([await page.inputValue('#model'), await page.inputValue('#hidden'), await page.inputValue('#layers')]).toEqual(['gru', '32', '1']);
     for (const [i, name] of NAMES.entries()) {
       const got = await predictInPage(page, name);
       expectTop3(got);
@@ -214,6 +245,78 @@ describe('demo page in Chromium', () => {
     expect(chars.map((c) => c.ch).join('')).toBe('Papadopoulos');
     expect(chars.reduce((s, c) => s + c.alpha, 0)).toBeCloseTo(1, 2);
     expect(chars.every((c) => c.alpha > 0)).toBe(true);
+    expect(await page.inputValue('#model')).toBe('rnn');
+    expect(await page.isChecked('#attention')).toBe(true);
+    expect(await page.isChecked('#bidirectional')).toBe(false);
+    // With a model, predictions and attention shown: no accessibility violations either.
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('a first-time visitor: the name box before any model, names without letters, form errors that clear, labels and roles, keyboard focus, the phone layout', async () => {
+    const page = await openPage();
+    await ready(page);
+    // The Data line names the file, not where it lies on the server.
+    const dataLine = (await page.textContent('#data-status'))!;
+    expect(dataLine).toContain(`from ${basename(sharedData())}`);
+    expect(dataLine).not.toContain(dirname(sharedData()));
+
+    // No model yet: the box says so instead of being disabled; a name without a letter says that.
+    expect(await page.isEnabled('#name')).toBe(true);
+    expect(await page.isEnabled('#load')).toBe(true);
+    const answer = async (text: string) => {
+      await page.fill('#name', text);
+      await page.waitForFunction((t) => document.querySelector<HTMLElement>('#predictions')?.dataset.for === t, text, { timeout: 20_000 });
+      return { state: await page.getAttribute('#predictions', 'data-state'), hint: await page.textContent('#predict-hint'), items: await page.$$eval('#predictions li', (l) => l.length) };
+    };
+    expect(await answer('Nguyen')).toMatchObject({ state: 'no-model', hint: expect.stringMatching(/No model yet: train one .* or load a model file/), items: 0 });
+    for (const text of ['12345', '🙂🙂', '李小龙', '--']) {
+      expect(await answer(text), text).toMatchObject({ state: 'no-letters', hint: expect.stringMatching(/^No letter a–z in/), items: 0 });
+    }
+
+    // The form's bounds are the CLI's; a bad value is named under the form and marked on its field, and
+    // fixing the field clears both.
+    expect(await page.getAttribute('#hidden', 'max')).toBe(String(OPTIONS.hidden.max));
+    expect(await page.getAttribute('#layers', 'max')).toBe(String(OPTIONS.layers.max));
+    await page.fill('#hidden', String(OPTIONS.hidden.max + 1));
+    await page.click('#train');
+    await page.waitForSelector('#form-error:not([hidden])');
+    expect(await page.textContent('#form-error')).toBe(`Hidden size must be at most ${OPTIONS.hidden.max}, got ${OPTIONS.hidden.max + 1}`);
+    expect(await page.getAttribute('#hidden', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('body', 'data-run')).toBe('idle');
+    await page.fill('#hidden', '64');
+    await page.waitForSelector('#form-error', { state: 'hidden' });
+    expect(await page.getAttribute('#hidden', 'aria-invalid')).toBeNull();
+
+    // Labels and roles: axe-core finds nothing; the named pieces are there.
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.$eval('#name', (e) => (e as HTMLInputElement).labels?.[0]?.textContent?.trim())).toBe('Surname');
+    expect(await page.getAttribute('#predictions', 'aria-live')).toBe('polite');
+    expect(await page.getAttribute('#progress', 'role')).toBe('progressbar');
+    expect(await page.getAttribute('#progress', 'aria-valuenow')).toBe('0');
+
+    // Keyboard: Tab never lands on the hidden file input, and wherever it lands there is a visible outline.
+    await page.focus('#name');
+    const stops: { id: string; outline: string }[] = [];
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        const s = getComputedStyle(e);
+        return { id: e.id || e.tagName, outline: `${s.outlineStyle} ${s.outlineWidth}` };
+      }));
+    }
+    expect(stops.map((s) => s.id)).toContain('load');
+    expect(stops.map((s) => s.id)).not.toContain('model-file');
+    for (const s of stops.filter((x) => x.id !== 'BODY')) expect(s.outline, s.id).not.toMatch(/^none|\b0px$/);
+
+    // A phone: "Try a name" is near the top.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const p2 = await phone.newPage();
+    p2.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    await p2.goto(url);
+    await ready(p2);
+    const top = await p2.$eval('#try-card', (e) => e.getBoundingClientRect().top + window.scrollY);
+    expect(top).toBeLessThan(600);
   });
 
   it('an uncaptured WebGPU error is shown on the page and logged as a console error', async () => {
