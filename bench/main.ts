@@ -3,7 +3,7 @@
 // Tables go to stdout, progress to stderr, everything to bench/results/<date>-<adapter>.json.
 // Benchmarks are measurements, never tests: nothing here asserts a time. See bench/README.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { CELL_TYPES, type CellType } from '../src/model/config.js';
 import type { Recurrence } from '../src/model/network.js';
 import { resolveRecurrence } from '../src/gpu/recurrence.js';
 import { requestNodeDevice } from '../src/node/device.js';
+import { FileError, prepareOutput, writeFileAtomic } from '../src/node/files.js';
 import { kernelCases } from './cases.js';
 import { batchAt, loadBenchData, SHUFFLE_SEED, SPLIT, typicalRows, type BenchData } from './data.js';
 import { runKernelCase, type KernelRow } from './kernels.js';
@@ -197,6 +198,18 @@ async function main(): Promise<number> {
   const started = new Date();
   const handle = await requestNodeDevice();
   const s = handle.summary;
+  // The results file is checked before measuring (a folder, a FIFO, someone else's file, a read-only folder
+  // fail now, not after minutes of work).
+  let file: string;
+  try {
+    file = prepareOutput(opts.out ? resolve(opts.out) : resolve(ROOT, 'bench', 'results', `${started.toISOString().slice(0, 10)}-${adapterSlug(s)}.json`), {
+      what: 'bench results file', option: '--out', inputs: [opts.data], force: opts.force, isOurs: (head) => /^\{\s*"bench": "webgpu-rnn"/.test(head),
+    });
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n`);
+    return 1;
+  }
   // The adapter summary too, as the CLI passes it: the network's 'auto' choices (recurrence) depend on it.
   const be = new GpuBackend(handle.device, { description: describeAdapter(s), adapter: s });
   // The tunables the network (and the CLI) use on this adapter: what 'prod' rows measure.
@@ -307,7 +320,6 @@ async function main(): Promise<number> {
 
   for (const n of notes) out(`note: ${n}`);
   out(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes share the CPU lavapipe computes on)`);
-  const file = opts.out ? resolve(opts.out) : resolve(ROOT, 'bench', 'results', `${started.toISOString().slice(0, 10)}-${adapterSlug(s)}.json`);
   const limits = handle.device.limits;
   const report = {
     bench: 'webgpu-rnn',
@@ -331,8 +343,7 @@ async function main(): Promise<number> {
     peers,
     notes,
   };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(report, null, 1)}\n`);
   out(`results: ${file}`);
   timer.dispose();
   be.dispose();

@@ -29,6 +29,8 @@ export interface BenchOptions {
   epoch: boolean;
   peers: boolean;
   out?: string;
+  /** Replace --out even if it is not a bench results file. */
+  force?: boolean;
   data?: string;
 }
 
@@ -62,6 +64,6 @@ export function parseOptions(argv: string[]): BenchOptions | null {
   return {
     kernels: o.kernels === undefined ? [] : list(o.kernels), shapes, cells: list(o.cells), reps: o.reps, quick: o.quick,
     cpu: o.cpu, probe: o.probe, kernelsSection: !o['steps-only'], stepsSection: !o['kernels-only'], epoch: o.epoch, peers: o.peers,
-    out: o.out, data: o.data,
+    out: o.out, force: o.force, data: o.data,
   };
 }

@@ -87,7 +87,10 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   if (!existsSync(join(root, 'index.html'))) throw new Error(`${root}/index.html is missing; run 'npm run build' first`);
   const host = opts.host ?? '127.0.0.1';
   const data = await findNamesZip(opts);
+  // Filled in once the port is known: the Host values this server answers (see allowedHost).
+  let hosts = new Set<string>();
   const server = createServer((req, res) => {
+    if (!hosts.has((req.headers.host ?? '').toLowerCase())) return send(res, 421, 'text/plain; charset=utf-8', 'this server answers only http://127.0.0.1, localhost or [::1] with its own port');
     handle(req, res, root, data).catch((err: Error) => {
       opts.log?.(`error serving ${req.url}: ${err.message}`);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error');
@@ -104,6 +107,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     port = await listen(server, 0, host);
     opts.log?.(`port ${wanted} is not available (${code}); using ${port}`);
   }
+  hosts = allowedHosts(host, port);
   const url = `http://${host}:${port}/`;
   return {
     url,
@@ -115,6 +119,17 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
         server.close(() => done());
       }),
   };
+}
+
+/**
+ * The Host headers a request may carry: the loopback names with this server's port. A web page elsewhere
+ * can point its own domain at 127.0.0.1 (DNS rebinding) and read what this server answers; its requests
+ * carry that domain as Host, so they are refused.
+ */
+function allowedHosts(host: string, port: number): Set<string> {
+  const names = ['127.0.0.1', 'localhost', '[::1]'];
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) names.push(host.includes(':') ? `[${host}]` : host);
+  return new Set(names.map((n) => `${n.toLowerCase()}:${port}`));
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -97,7 +97,7 @@ export const OPTIONS = {
   'export-out': { flag: 'out', type: 'string', arg: 'FILE', help: 'file to write, .safetensors or .onnx (required)', in: ['export'] },
   'import-out': { flag: 'out', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write', in: ['import'] },
   languages: { type: 'string', arg: 'A,B,...', shownDefault: "the file's own, else the tutorial's 18 alphabetically", help: "class names in the head's row order", in: ['import'] },
-  force: { type: 'boolean', default: false, help: 'replace --out if it exists', in: ['export', 'import'] },
+  force: { type: 'boolean', default: false, help: 'replace an existing output file even if it is not one webgpu-rnn wrote (export/import: even if it exists)', in: ['train', 'compare', 'export', 'import', 'bench'] },
   // ---- eval of a language model
   judge: { type: 'string', arg: 'FILE', help: 'language models: a classifier model file that judges generated names (share assigned to the requested language, share new)', in: ['eval'] },
   'judge-count': { type: 'int', min: 1, max: 10000, default: 100, help: 'with --judge: names per language and temperature', in: ['eval'] },

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Rng } from '../core/rng.js';
 import { splitNames } from '../data/split.js';
 import { describeConfig } from '../model/config.js';
-import { writeFileAtomic } from '../node/files.js';
+import { prepareOutput, prepareOutputDir, writeFileAtomic } from '../node/files.js';
 import { confusionHeatmap, lineChart } from '../report/svg.js';
 import { majorityBaseline } from '../train/metrics.js';
-import { serializeModel } from '../train/modelfile.js';
+import { looksLikeModelFile, serializeModel } from '../train/modelfile.js';
 import { formatModelSpec, parseModelSpec, type ModelSpec } from '../train/modelspec.js';
 import { Trainer } from '../train/trainer.js';
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
@@ -45,7 +45,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   const { data, source } = await loadData(o.data);
   const { train: fullTrain, test } = splitNames(data, split);
   const train = o.limit ? new Rng(base.seed).shuffle(fullTrain.slice()).slice(0, o.limit) : fullTrain;
-  const dir = o['out-dir'];
+  const dir = prepareOutputs(o['out-dir'], specs, { force: o.force, saveModels: o['save-models'], inputs: [o.data, source] });
   const opened = await openBackend(o.device);
   const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
   log(`data      ${source}: ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
@@ -74,18 +74,18 @@ export async function compareCommand(argv: string[]): Promise<void> {
       });
       curves.push({ name, points: trainer.lossCurve.map((p) => [p.step, p.loss]) });
       log(`${name.padEnd(12)} test acc ${pct(last.test.accuracy)}  macro-F1 ${last.test.macroF1.toFixed(3)}  ${seconds.toFixed(0)} s  ${Math.round(rows[rows.length - 1]!.namesPerSec)} names/s`);
-      writeFileAtomic(join(dir, `confusion-${name.replace(/\+/g, '_')}.svg`), confusionHeatmap({
+      await writeFileAtomic(join(dir, confusionFile(name)), confusionHeatmap({
         title: `${name}: confusion matrix on the test split`,
         subtitle: `accuracy ${pct(last.test.accuracy)}, macro-F1 ${last.test.macroF1.toFixed(3)}; shade = share of the true language's names`,
         labels: data.languages, matrix: last.test.confusion,
       }));
-      if (o['save-models']) writeFileAtomic(join(dir, `${name.replace(/\+/g, '_')}.model.json`), serializeModel(await trainer.model({ device: opened.description })));
+      if (o['save-models']) await writeFileAtomic(join(dir, modelFile(name)), serializeModel(await trainer.model({ device: opened.description })));
       trainer.dispose();
     }
   } finally {
     opened.close();
   }
-  writeFileAtomic(join(dir, 'loss.svg'), lineChart({
+  await writeFileAtomic(join(dir, 'loss.svg'), lineChart({
     title: `Training loss (${split.dedup ? 'dedup split, ' : ''}hidden ${base.hidden}, batch ${base.batchSize}, seed ${base.seed})`,
     xLabel: 'training step (batches)', yLabel: 'cross-entropy loss (mean over the last 20 steps)', series: curves, yMin: 0,
   }));
@@ -102,9 +102,31 @@ export async function compareCommand(argv: string[]): Promise<void> {
     ...body.map((r) => `| ${r.join(' | ')} |`), '',
     'Plots: `loss.svg` (loss against training step), `confusion-<model>.svg` (per model).', '',
   ].join('\n');
-  writeFileAtomic(join(dir, 'results.md'), md);
-  writeFileAtomic(join(dir, 'results.json'), JSON.stringify({ source, split, options: base, baseline, device: opened.description, date: new Date().toISOString(), rows }, null, 2));
+  await writeFileAtomic(join(dir, 'results.md'), md);
+  await writeFileAtomic(join(dir, 'results.json'), JSON.stringify({ format: COMPARE_FORMAT, source, split, options: base, baseline, device: opened.description, date: new Date().toISOString(), rows }, null, 2));
   log('');
   log(table([header, ...body], ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
-  log(`\nwrote ${join(dir, 'results.md')}, results.json, loss.svg and ${rows.length} confusion-*.svg`);
+  log(`\nwrote ${join(o['out-dir'] as string, 'results.md')}, results.json, loss.svg and ${rows.length} confusion-*.svg`);
+}
+
+const COMPARE_FORMAT = 'webgpu-rnn/compare';
+const confusionFile = (model: string): string => `confusion-${model.replace(/\+/g, '_')}.svg`;
+const modelFile = (model: string): string => `${model.replace(/\+/g, '_')}.model.json`;
+
+// What a file this command wrote before starts with: those are replaced without asking, anything else
+// needs --force.
+const OURS_SVG = (head: string) => head.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width=');
+const OURS_MD = (head: string) => head.startsWith('# compare\n');
+const OURS_JSON = (head: string) => head.includes(`"format": "${COMPARE_FORMAT}"`) || /^\{\s*"source": .*\n\s*"split": \{/.test(head);
+
+/** Checks --out-dir and every file the run will write there, before any training; the folder to write. */
+function prepareOutputs(outDir: string, specs: ModelSpec[], o: { force: boolean; saveModels: boolean; inputs: (string | undefined)[] }): string {
+  const dir = prepareOutputDir(outDir, '--out-dir');
+  const files: [string, (head: string) => boolean][] = [
+    ['loss.svg', OURS_SVG], ['results.md', OURS_MD], ['results.json', OURS_JSON],
+    ...specs.map((s) => [confusionFile(formatModelSpec(s)), OURS_SVG] as [string, (head: string) => boolean]),
+    ...(o.saveModels ? specs.map((s) => [modelFile(formatModelSpec(s)), looksLikeModelFile] as [string, (head: string) => boolean]) : []),
+  ];
+  for (const [file, isOurs] of files) prepareOutput(join(dir, file), { what: 'compare output', option: '--out-dir', inputs: o.inputs, force: o.force, isOurs });
+  return dir;
 }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { encodeOnnx, exportSafetensors } from '../interop/index.js';
-import { writeFileAtomic } from '../node/files.js';
+import { prepareOutput, writeFileAtomic } from '../node/files.js';
 import { specsFor } from '../options.js';
 import { isGenerative } from '../model/config.js';
 import { helpText, parseArgs, UsageError } from './args.js';
@@ -26,9 +26,10 @@ export async function exportCommand(argv: string[]): Promise<void> {
   const format = o.format ?? byExt[extname(out).toLowerCase()];
   if (!format) throw new UsageError(`cannot tell the format from '${out}'; add --format safetensors or --format onnx`);
   if (existsSync(out) && !o.force) throw new UsageError(`${out} already exists (add --force to replace it)`);
+  const target = prepareOutput(out, { what: `${format} file`, option: '--out', inputs: [o.model] });
   const model = loadModel(o.model);
   if (isGenerative(model.config)) throw new UsageError(`${o.model} is a language model (--task generate); export writes classifiers only`);
   const bytes = format === 'onnx' ? encodeOnnx(model) : exportSafetensors(model);
-  writeFileAtomic(out, bytes);
+  await writeFileAtomic(target, bytes);
   log(`wrote ${out} (${format}, ${bytes.length.toLocaleString('en-US')} bytes)`);
 }

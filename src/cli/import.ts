@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describeConfig } from '../model/config.js';
 import { importSafetensors, InteropError } from '../interop/index.js';
-import { writeFileAtomic } from '../node/files.js';
+import { prepareOutput, writeFileAtomic } from '../node/files.js';
 import { serializeModel } from '../train/modelfile.js';
 import { specsFor } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
@@ -30,7 +30,8 @@ export async function importCommand(argv: string[]): Promise<void> {
     if (new Set(languages).size !== languages.length) throw new UsageError(`--languages names a language twice: '${o.languages}'`);
   }
   if (existsSync(out) && !o.force) throw new UsageError(`${out} already exists (add --force to replace it)`);
+  const target = prepareOutput(out, { what: 'model file', option: '--out', inputs: [src] });
   const model = importSafetensors(new Uint8Array(readFileSync(src)), { source: src, languages });
-  writeFileAtomic(out, serializeModel(model));
+  await writeFileAtomic(target, serializeModel(model));
   log(`wrote ${out}: ${describeConfig(model.config)}, ${model.languages.length} languages (${model.languages.slice(0, 3).join(', ')}${model.languages.length > 3 ? ', ...' : ''})`);
 }

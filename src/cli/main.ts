@@ -4,6 +4,7 @@ import { DataError } from '../data/errors.js';
 import { ConfigError } from '../model/config.js';
 import { GpuError, LimitError, NoAdapterError } from '../gpu/errors.js';
 import { InteropError } from '../interop/errors.js';
+import { FileError, fileError, fsCode } from '../node/files.js';
 import { ModelFileError } from '../train/modelfile.js';
 import { EmptyNameError, WrongTaskError } from '../train/predict.js';
 import { TrainingDivergedError } from '../train/trainer.js';
@@ -41,7 +42,7 @@ commands:
 'webgpu-rnn <command> --help' lists a command's options.
 `;
 
-const KNOWN = [UsageError, DataError, ConfigError, LimitError, NoAdapterError, GpuError, ModelFileError, InteropError, EmptyNameError, TrainingDivergedError, GenerateInputError, WrongTaskError];
+const KNOWN = [UsageError, DataError, ConfigError, LimitError, NoAdapterError, GpuError, ModelFileError, InteropError, EmptyNameError, TrainingDivergedError, GenerateInputError, WrongTaskError, FileError];
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -64,9 +65,21 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`webgpu-rnn ${cmd}: ${err.message}\n`);
       return err instanceof UsageError ? 2 : 1;
     }
+    // A file-system error nobody translated is still the user's file, not our bug: say which and why.
+    const code = fsCode(err);
+    const path = (err as NodeJS.ErrnoException).path;
+    if (code && path) {
+      process.stderr.write(`webgpu-rnn ${cmd}: ${fsMessage(code, path)}\n`);
+      return 1;
+    }
     process.stderr.write(`webgpu-rnn ${cmd}: internal error: ${err?.message ?? err} (set WEBGPU_RNN_DEBUG=1 for details)\n`);
     return 1;
   }
+}
+
+function fsMessage(code: string, path: string): string {
+  const e = Object.assign(new Error(code), { code });
+  return (fileError(e, 'access', path) as Error).message;
 }
 
 // process.exit: Dawn's threads would otherwise keep the process alive after the device is done.

@@ -3,10 +3,10 @@ import { Rng } from '../core/rng.js';
 import { splitNames } from '../data/split.js';
 import { describeConfig } from '../model/config.js';
 import { majorityBaseline } from '../train/metrics.js';
-import { serializeModel } from '../train/modelfile.js';
-import { LM_DEFAULTS, Trainer } from '../train/trainer.js';
+import { looksLikeModelFile, serializeModel } from '../train/modelfile.js';
+import { LM_DEFAULTS, Trainer, TrainingDivergedError } from '../train/trainer.js';
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
-import { writeFileAtomic } from '../node/files.js';
+import { prepareOutput, writeFileAtomic } from '../node/files.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { loadData, log, note, openBackend, pct } from './common.js';
 import { ProgressBar } from './progress.js';
@@ -33,8 +33,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { data, source } = await loadData(o.data);
   const { train: fullTrain, test } = splitNames(data, split);
   const train = o.limit ? new Rng(opts.seed).shuffle(fullTrain.slice()).slice(0, o.limit) : fullTrain;
-  const opened = await openBackend(o.device);
+  // Checked before any training: a path that cannot or may not be written fails now, not after the run.
   const out = o.out;
+  const target = prepareOutput(out, { what: 'model file', option: '--out', inputs: [o.data, source], force: o.force, isOurs: looksLikeModelFile });
+  const opened = await openBackend(o.device);
   try {
     const trainer = new Trainer(opened.be, opts, { train, test, languages: data.languages, split });
     log(`data      ${source}: ${data.languages.length} languages, ${train.length} train / ${test.length} test names` +
@@ -51,6 +53,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     bar.clear();
     if (pre.pipelines > 0) log(`kernels   ${pre.pipelines} pipelines compiled in ${pre.seconds.toFixed(1)} s`);
     const width = String(opts.epochs).length;
+    let saved = 0;
     await trainer.run({
       onProgress: (p) => bar.update(`epoch ${String(p.epoch).padStart(width)}/${opts.epochs}`, p.step, p.steps,
         `${Math.round(p.namesPerSec).toLocaleString('en-US')} names/s  loss ${p.loss.toFixed(3)}`),
@@ -65,8 +68,16 @@ export async function trainCommand(argv: string[]): Promise<void> {
             `  macro-F1 ${r.test.macroF1.toFixed(3)}  ${speed}`);
         }
         // Saved every epoch, so stopping early keeps the last finished epoch.
-        writeFileAtomic(out, serializeModel(await trainer.model({ device: opened.description })));
+        await writeFileAtomic(target, serializeModel(await trainer.model({ device: opened.description })));
+        saved = r.epoch;
       },
+    }).catch((e: unknown) => {
+      bar.clear();
+      // Say what the model file holds: the last epoch before the blow-up, or nothing from this run.
+      if (e instanceof TrainingDivergedError) {
+        throw new TrainingDivergedError(`${e.message}; ${saved ? `${out} holds epoch ${saved}, the last one before it` : `nothing was saved to ${out}`}`);
+      }
+      throw e;
     });
     const last = trainer.epochs[trainer.epochs.length - 1]!;
     log(last.lm

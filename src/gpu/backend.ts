@@ -66,6 +66,11 @@ export class GpuBackend implements Backend {
   private nDispatch = 0;
   private nSubmit = 0;
   private lost: string | null = null;
+  // One listener per backend, removed by dispose(): tests make many backends on one device, and listeners
+  // that outlive their backend pile up (Node warns past 10: MaxListenersExceededWarning).
+  private readonly onError = (ev: Event): void => {
+    this.firstError ??= (ev as GPUUncapturedErrorEvent).error.message;
+  };
 
   constructor(
     readonly device: GPUDevice,
@@ -80,10 +85,7 @@ export class GpuBackend implements Backend {
       entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: SLOT_BYTES } }],
     });
     this.growArena(1024);
-    device.addEventListener?.('uncapturederror', (ev: Event) => {
-      const e = (ev as GPUUncapturedErrorEvent).error;
-      this.firstError ??= e.message;
-    });
+    device.addEventListener?.('uncapturederror', this.onError);
     void device.lost?.then((info) => {
       this.lost = `WebGPU device lost (${info.reason}): ${info.message}`;
     });
@@ -225,6 +227,7 @@ export class GpuBackend implements Backend {
 
   /** Frees every buffer this backend made (the device itself belongs to the caller). */
   dispose(): void {
+    this.device.removeEventListener?.('uncapturederror', this.onError);
     for (const b of [...this.live]) this.destroy(b);
     for (const s of this.staging) s.destroy();
     this.staging = [];

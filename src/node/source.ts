@@ -2,11 +2,12 @@
 // archive, else a download of it. Browsers get their bytes some other way and call parseNamesZip.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { DataError } from '../data/errors.js';
-import { decodeUtf8, namesFromFiles, parseNamesZip, type NamesData } from '../data/names.js';
+import { decodeUtf8, NAMES_LIMITS, namesFromFiles, parseNamesZip, truncationWarning, type NamesData } from '../data/names.js';
+import { fileError, fsCode, writeFileAtomic } from './files.js';
 
 /** The PyTorch char-RNN tutorial's archive; data/names/<Language>.txt inside. */
 export const NAMES_URL = 'https://download.pytorch.org/tutorial/data.zip';
@@ -38,6 +39,13 @@ export function defaultCacheDir(): string {
 }
 
 export async function resolveNamesData(opts: ResolveOptions = {}): Promise<ResolvedNames> {
+  const r = await locate(opts);
+  const warning = truncationWarning(r.data);
+  if (warning) opts.log?.(`${warning} (${r.source})`);
+  return r;
+}
+
+async function locate(opts: ResolveOptions): Promise<ResolvedNames> {
   // An empty value counts as unset, so `WEBGPU_RNN_DATA= cmd` falls back to the cache.
   const named = opts.data || process.env.WEBGPU_RNN_DATA;
   if (named) return { data: await loadPath(named), source: named };
@@ -49,20 +57,53 @@ export async function resolveNamesData(opts: ResolveOptions = {}): Promise<Resol
   opts.log?.(`downloading ${url} to ${cached}`);
   const bytes = await download(url, opts.onProgress);
   const data = parseNamesZip(bytes, url); // before keeping it, so a bad download is never cached
-  await writeAtomically(cached, bytes);
+  try {
+    await writeFileAtomic(cached, bytes);
+  } catch (err) {
+    // The names are in memory: a cache we cannot write costs the next run a download, not this run.
+    opts.log?.(`note: ${(err as Error).message}; the download is not cached`);
+  }
   return { data, source: cached };
 }
 
 /** A zip file, or a folder of <Language>.txt files (see namesFolder). */
 async function loadPath(path: string): Promise<NamesData> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new DataError(`data path ${path} does not exist`);
-  return info.isDirectory() ? loadFolder(path) : parseNamesZip(await readFile(path), path);
+  try {
+    const info = await stat(path).catch((e: unknown) => {
+      if (fsCode(e) === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (!info) throw new DataError(`data path ${path} does not exist`);
+    if (info.isDirectory()) return await loadFolder(path);
+    if (!info.isFile()) throw new DataError(`data path ${path} is not a file or folder`);
+    checkZipSize(path, info.size);
+    return parseNamesZip(await readFile(path), path);
+  } catch (err) {
+    throw asDataError(err);
+  }
+}
+
+/** A file-system error reading the data ("cannot read /d/names: permission denied") as a DataError. */
+function asDataError(err: unknown): unknown {
+  const code = fsCode(err), at = (err as NodeJS.ErrnoException).path;
+  if (!code || !at) return err;
+  return new DataError((fileError(err, 'read', at) as Error).message);
+}
+
+/**
+ * A names zip holds at most NAMES_LIMITS.maxBytes of names plus other entries (the official archive
+ * carries a 9 MiB eng-fra.txt); anything far larger is not one, and is not read into memory.
+ */
+const MAX_ZIP_BYTES = 4 * NAMES_LIMITS.maxBytes;
+
+function checkZipSize(path: string, size: number): void {
+  if (size > MAX_ZIP_BYTES) throw new DataError(`data path ${path} is ${(size / 2 ** 20).toFixed(0)} MiB, larger than a names zip can be (limit ${MAX_ZIP_BYTES / 2 ** 20} MiB)`);
 }
 
 async function loadCachedZip(path: string): Promise<NamesData> {
   try {
-    return parseNamesZip(await readFile(path), path);
+    checkZipSize(path, (await stat(path)).size);
+    return parseNamesZip(await readFile(path).catch((e: unknown) => Promise.reject(asDataError(e))), path);
   } catch (err) {
     if (err instanceof DataError) throw new DataError(`${err.message}; delete it to download it again`);
     throw err;
@@ -72,6 +113,13 @@ async function loadCachedZip(path: string): Promise<NamesData> {
 async function loadFolder(dir: string): Promise<NamesData> {
   const { folder, prefix } = namesFolder(dir);
   const txt = (await readdir(folder)).filter((file) => file.endsWith('.txt') && !file.startsWith('.')).sort();
+  if (txt.length > NAMES_LIMITS.maxLanguages) throw new DataError(`${dir} holds ${txt.length} <Language>.txt files; at most ${NAMES_LIMITS.maxLanguages} languages are supported`);
+  // Sizes first, so an oversized folder is refused before anything is read.
+  const sizes = await Promise.all(txt.map(async (file) => (await stat(join(folder, file))).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total > NAMES_LIMITS.maxBytes) {
+    throw new DataError(`${dir}: the names files hold ${(total / 2 ** 20).toFixed(1)} MiB, more than the ${NAMES_LIMITS.maxBytes / 2 ** 20} MiB limit for names data`);
+  }
   const files = await Promise.all(
     txt.map(async (file) => {
       const name = prefix + file;
@@ -118,18 +166,4 @@ async function download(url: string, onProgress: ResolveOptions['onProgress']): 
 function reason(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (err as Error).message;
-}
-
-/** A temp file in the same folder, then a rename: an interrupted run never leaves half a zip. */
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
 }

@@ -42,6 +42,14 @@ export class ModelFileError extends Error {
   override name = 'ModelFileError';
 }
 
+/**
+ * Whether the start of a file is a webgpu-rnn model file (serializeModel writes the format tag first), so
+ * the CLI replaces its own model files without asking but nothing else.
+ */
+export function looksLikeModelFile(head: string): boolean {
+  return /^\s*\{\s*"format"\s*:\s*"webgpu-rnn\/model"/.test(head);
+}
+
 export function serializeModel(m: Model): string {
   const layout = paramLayout(m.config);
   if (m.params.length !== layout.total) throw new Error(`model has ${m.params.length} parameters, its config needs ${layout.total}`);

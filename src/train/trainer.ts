@@ -16,7 +16,7 @@ import type { PackedBatch } from '../model/packing.js';
 import { initParams } from '../model/params.js';
 import { planPipelines, type PlannedPipeline } from '../model/plan.js';
 import type { AdapterSummary } from '../gpu/device.js';
-import { encodeExamples, longest, makeBatches, type Encoded } from './batches.js';
+import { encodeExamples, longest, makeBatches, maxBatchRows, type Encoded } from './batches.js';
 import { confusionMatrix, reportFrom, type EvalReport } from './metrics.js';
 import type { Model, TrainingInfo } from './modelfile.js';
 
@@ -137,6 +137,13 @@ export interface TrainCallbacks {
   shouldStop?: () => boolean;
 }
 
+// Divergence without NaN: a healthy run starts at the guessing loss ln(classes) and goes down. Any window
+// of steps above 4x that, a finished epoch above 2x that, or an epoch (above guessing) at 3x its best
+// epoch means the weights blew up (e.g. --lr 100 sits near loss 1,000).
+const DIVERGED_STEP_FACTOR = 4;
+const DIVERGED_EPOCH_FACTOR = 2;
+const DIVERGED_RISE_FACTOR = 3;
+
 export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
 }
@@ -156,6 +163,9 @@ export class Trainer {
   private noiseRng: Rng;
   /** A language model (opts.task 'generate'). */
   readonly lm: boolean;
+  /** Evaluation batches: at most this many names and this many packed rows. */
+  private evalNames: number;
+  private evalRows: number;
 
   constructor(
     readonly be: Backend,
@@ -172,12 +182,21 @@ export class Trainer {
       };
     this.train = encodeExamples(data.train);
     this.test = encodeExamples(data.test);
-    // A language model reads START + the name: one position more.
-    const maxLen = Math.max(longest(this.train), longest(this.test)) + opts.noise + (this.lm ? 1 : 0);
-    const batch = Math.max(opts.batchSize, opts.evalBatchSize);
+    // Buffers are sized from the batches that will really run: training's largest possible batch (its
+    // longest names), and evaluation chunked by characters to at most that or a typical full batch,
+    // whichever is larger, so one long name costs its own length, not batch x its length. Both shrink
+    // with --batch and --hidden, which is the advice an out-of-memory error gives. A language model
+    // reads START + the name: one position more per name.
+    const extra = opts.noise + (this.lm ? 1 : 0);
+    const trainRows = maxBatchRows(this.train, opts.batchSize, extra);
+    this.evalNames = this.lm ? opts.evalBatchSize : Math.min(opts.evalBatchSize, 8 * opts.batchSize);
+    const meanTest = this.test.seqs.reduce((n, q) => n + q.length, 0) / Math.max(1, this.test.seqs.length) + extra;
+    // Language-model evaluation batches by name count only (makeLmBatches), so its buffers take its longest.
+    this.evalRows = this.lm ? this.evalNames * (longest(this.test) + extra) : Math.max(trainRows, longest(this.test) + extra, Math.ceil(this.evalNames * meanTest));
+    const batch = Math.max(opts.batchSize, this.evalNames);
     this.recurrence = resolveRecurrence(opts.recurrence ?? 'auto', be);
     // Tunables for the backend's adapter (a GpuBackend given `adapter`, as the CLI makes it), else defaults.
-    this.net = new Network(be, this.config, { batch, rows: batch * maxLen }, { recurrence: this.recurrence, tuning: tuningForBackend(be) });
+    this.net = new Network(be, this.config, { batch, rows: Math.max(trainRows, this.evalRows) }, { recurrence: this.recurrence, tuning: tuningForBackend(be) });
     this.net.setParams(initParams(this.net.layout, opts.seed));
     if (opts.balance > 0 && !this.lm) this.net.setClassWeights(balancedWeights(this.train.labels, this.config.numClasses, opts.balance));
     this.opt = new Optimizer(be, this.net, { kind: opts.optimizer, lr: opts.lr, clip: opts.clip, momentum: opts.momentum });
@@ -191,7 +210,7 @@ export class Trainer {
     return planPipelines({
       config: this.config, recurrence: this.recurrence, tuning: this.net.tuning, batchSize: o.batchSize, dropout: o.dropout,
       optimizer: { kind: o.optimizer, lr: o.lr, clip: o.clip, momentum: o.momentum },
-      evalBatches: this.lm ? makeLmBatches(this.test, this.config.conditions!, { batchSize: o.evalBatchSize }) : makeBatches(this.test, { batchSize: o.evalBatchSize }),
+      evalBatches: this.lm ? makeLmBatches(this.test, this.config.conditions!, { batchSize: o.evalBatchSize }) : makeBatches(this.test, { batchSize: this.evalNames, maxRows: this.evalRows }),
       ...((this.be as { adapter?: AdapterSummary }).adapter ? { adapter: (this.be as { adapter?: AdapterSummary }).adapter! } : {}),
     });
   }
@@ -230,6 +249,7 @@ export class Trainer {
     const read = async (i: number) => {
       const s = await net.takeStats();
       this.checkFinite(s.lossSum, s.nonFinite, epoch, i);
+      if (s.count > 0) this.checkDiverged(s.lossSum / s.count, DIVERGED_STEP_FACTOR, `in epoch ${epoch} near step ${i}`);
       lossSum += s.lossSum;
       correct += s.correct;
       count += s.count;
@@ -259,6 +279,16 @@ export class Trainer {
     } else {
       const test = await this.evaluate(this.data.test, this.opts.noiseTest ? this.opts.noise : 0);
       r = { epoch, trainLoss: lossSum / count, trainAccuracy: correct / count, test, seconds, namesPerSec: names / seconds };
+    }
+    // A whole epoch's loss far above guessing, or far above the best epoch so far: the run blew up without
+    // reaching NaN. Checked before the epoch counts (and before onEpoch saves it).
+    this.checkDiverged(r.trainLoss, DIVERGED_EPOCH_FACTOR, `over epoch ${epoch}`);
+    const best = Math.min(...this.epochs.map((e) => e.trainLoss));
+    if (r.trainLoss > this.guessLoss && r.trainLoss > DIVERGED_RISE_FACTOR * best) {
+      throw new TrainingDivergedError(
+        `training diverged: the training loss rose to ${r.trainLoss.toFixed(3)} over epoch ${epoch}, from ${best.toFixed(3)} at its best ` +
+          `(guessing scores ${this.guessLoss.toFixed(3)}); ${this.remedy()}`,
+      );
     }
     this.epochs.push(r);
     return r;
@@ -307,7 +337,7 @@ export class Trainer {
     const enc = encodeExamples(examples);
     const rng = new Rng(this.opts.seed ^ 0x7e57); // the same noisy test set every epoch
     const truth: number[] = [], pred: number[] = [];
-    for (const b of makeBatches(enc, { batchSize: this.opts.evalBatchSize, noise, noiseRng: rng })) {
+    for (const b of makeBatches(enc, { batchSize: this.evalNames, maxRows: this.evalRows, noise, noiseRng: rng })) {
       net.forward(b, false);
       const logits = await net.readLogits(b);
       const C = this.config.numClasses;
@@ -347,11 +377,31 @@ export class Trainer {
     this.net.dispose();
   }
 
+  /** The loss of guessing every language equally likely, ln(classes): where a fresh model starts. */
+  get guessLoss(): number {
+    return Math.log(this.config.numClasses);
+  }
+
+  private remedy(): string {
+    const o = this.opts;
+    return `the learning rate is likely too high: try a lower --lr (now ${o.lr}; the default is ${DEFAULT_TRAIN_OPTIONS.lr})` +
+      `${o.clip > 0 ? '' : ' and gradient clipping (--clip 1)'}`;
+  }
+
+  private checkDiverged(loss: number, factor: number, where: string): void {
+    if (loss > factor * this.guessLoss) {
+      throw new TrainingDivergedError(
+        `training diverged: the training loss is ${loss.toFixed(3)} ${where}, more than ${factor} times the ${this.guessLoss.toFixed(3)} ` +
+          `of guessing; ${this.remedy()}`,
+      );
+    }
+  }
+
   private checkFinite(lossSum: number, nonFinite: number, epoch: number, step: number): void {
     if (!Number.isFinite(lossSum) || nonFinite > 0) {
       throw new TrainingDivergedError(
         `training diverged: the ${nonFinite > 0 ? 'gradient' : 'loss'} became NaN or infinite in epoch ${epoch} near step ${step}; ` +
-          `try a lower --lr (now ${this.opts.lr}) or gradient clipping (--clip 1)`,
+          `${this.remedy()}`,
       );
     }
   }
