@@ -1,9 +1,10 @@
 // The demo's web server without a browser: where it finds the names (the CLI's places), zipping a folder on
 // the fly, a taken port, and nothing served from outside dist/demo/.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findNamesZip, startDemoServer, type DemoServer } from '../demo/server.js';
 import { parseNamesZip } from '../src/data/names.js';
@@ -100,5 +101,31 @@ describe('demo server', () => {
       expect((await fetch(`${s.url}${p}`)).status, p).toBe(404);
     }
     expect((await fetch(s.url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers only its own loopback Host and port (a DNS-rebinding page gets nothing) and sends no server paths', async () => {
+    const s = await start({ root, port: 0, data: sharedData() });
+    const get = (host: string, path = '/api/data') =>
+      new Promise<{ status: number; body: string }>((done, fail) => {
+        httpGet({ host: '127.0.0.1', port: s.port, path, headers: { host } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        }).on('error', fail);
+      });
+    for (const host of ['evil.example', `evil.example:${s.port}`, `127.0.0.1:${s.port + 1}`, 'localhost', '127.0.0.1', `127.0.0.1.evil.example:${s.port}`]) {
+      for (const path of ['/api/data', '/data.zip', '/']) {
+        const r = await get(host, path);
+        expect(r.status, `Host: ${host} ${path}`).toBe(421);
+        expect(r.body).not.toContain(dirname(sharedData()));
+      }
+    }
+    for (const host of [`127.0.0.1:${s.port}`, `localhost:${s.port}`, `LOCALHOST:${s.port}`, `[::1]:${s.port}`]) {
+      expect((await get(host)).status, `Host: ${host}`).toBe(200);
+    }
+    const info = JSON.parse((await get(`127.0.0.1:${s.port}`)).body);
+    expect(info.source).toBe(basename(sharedData()));
+    expect(JSON.stringify(info)).not.toContain(dirname(sharedData()));
+    expect(s.data!.source).toBe(sharedData()); // the server's own log still names the path
   });
 });
