@@ -116,10 +116,11 @@ describe('webgpu-rnn CLI', () => {
 
   it('sizes the adapter cannot hold fail clearly and leave an existing model file untouched', () => {
     const keep = join(dir, 'keep.json');
-    writeFileSync(keep, 'previous model');
+    const previous = readFileSync(model, 'utf8'); // a model file: replacing it would be allowed, so only the failure keeps it
+    writeFileSync(keep, previous);
     expectCleanError(cli(['train', '--hidden', '60000', '--out', keep]), 1, /MiB.*(hidden size|batch)/);
     expectCleanError(cli(['train', '--batch', '1000000', '--out', keep]), 1, /MiB|workgroups/);
-    expect(readFileSync(keep, 'utf8')).toBe('previous model');
+    expect(readFileSync(keep, 'utf8')).toBe(previous);
   });
 
   it('bad model files: missing, damaged, another version, not a model', () => {
