@@ -77,7 +77,8 @@ async function run(be: Backend, model: Model, c: Case, recurrence: Recurrence, w
 }
 
 /** Every gradient tensor within TOL of PyTorch's, normwise (floor: 1e-3 of the whole gradient's norm). */
-function checkGrads(got: Map<string, Tensor>, ref: Record<string, Json>, where: string): void {
+function checkGrads(got: Map<string, Tensor>, ref: Record<string, Json>, where: string): number {
+  let worst = 0;
   expect([...got.keys()].sort(), `${where}: gradient names`).toEqual(Object.keys(ref).sort());
   const all = Math.sqrt(Object.values(ref).reduce((s, t) => s + t.data.reduce((a, v) => a + v * v, 0), 0));
   for (const [name, r] of Object.entries(ref)) {
@@ -90,7 +91,9 @@ function checkGrads(got: Map<string, Tensor>, ref: Record<string, Json>, where: 
     }
     const err = Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-3 * all);
     expect(err, `${where}: gradient of ${name} (rel. error ${err.toExponential(2)})`).toBeLessThan(TOL);
+    worst = Math.max(worst, err);
   }
+  return worst;
 }
 
 let gpu: GpuBackend | null = null;
@@ -120,19 +123,24 @@ describe('golden tests against PyTorch (test/fixtures/interop/golden.json)', () 
         const be = device === 'cpu' ? new CpuBackend() : await gpuBackend();
         const h = device === 'gpu' ? await testDevice() : null;
         h?.device.pushErrorScope('validation');
+        let worst = { logits: 0, loss: 0, grad: 0 };
         for (const recurrence of ['step', 'sequence'] as const) {
           for (const weighted of [false, true]) {
             const where = `${recurrence} recurrence, ${weighted ? 'class-weighted' : 'plain'} loss`;
             const r = await run(be, model, c, recurrence, weighted);
-            expect(relErr(r.logits, c.logits.data), `${where}: logits`).toBeLessThan(TOL);
+            const le = relErr(r.logits, c.logits.data);
+            expect(le, `${where}: logits`).toBeLessThan(TOL);
             const ref = weighted ? c.weighted : c.plain;
             const C = model.config.numClasses;
             const loss = meanCe(r.logits, c.labels, C, weighted ? (k) => c.classWeights[k]! : () => 1);
-            expect(Math.abs(loss - ref.loss) / ref.loss, `${where}: loss`).toBeLessThan(TOL);
+            const lossErr = Math.abs(loss - ref.loss) / ref.loss;
+            expect(lossErr, `${where}: loss`).toBeLessThan(TOL);
             expect(Math.abs(r.lossSum / r.count - c.plain.loss) / c.plain.loss, `${where}: loss in stats`).toBeLessThan(TOL);
-            checkGrads(r.grads, ref.grads, where);
+            const ge = checkGrads(r.grads, ref.grads, where);
+            worst = { logits: Math.max(worst.logits, le), loss: Math.max(worst.loss, lossErr), grad: Math.max(worst.grad, ge) };
           }
         }
+        if (process.env.INTEROP_VERBOSE) console.log(`golden ${describe_(model.config)} ${device}: worst rel. error logits ${worst.logits.toExponential(1)}, loss ${worst.loss.toExponential(1)}, gradient tensor ${worst.grad.toExponential(1)}`);
         const err = await h?.device.popErrorScope();
         if (err) throw new Error(`WebGPU validation error: ${err.message}`);
       });
