@@ -25,3 +25,4 @@ export { judgeLanguageModel, type JudgeRow, type JudgeOptions } from './generate
 export { serializeModel, parseModel, ModelFileError, MODEL_FORMAT, MODEL_VERSION, type Model, type TrainingInfo } from './train/modelfile.js';
 export { confusionMatrix, reportFrom, majorityBaseline, softmax, type EvalReport } from './train/metrics.js';
 export { parseModelSpec, formatModelSpec, type ModelSpec } from './train/modelspec.js';
+export { exportSafetensors, importSafetensors, encodeOnnx, InteropError, TUTORIAL_LANGUAGES } from './interop/index.js';
