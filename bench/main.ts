@@ -28,6 +28,8 @@ import { runProbe, type ProbeResult } from './probe.js';
 import { attentionSupported, runStepConfig, type StepRow } from './steps.js';
 import { fmt, table } from './table.js';
 import { stepAlternatives, type StepAlternative } from './variants.js';
+import { Eta, formatDuration } from './eta.js';
+import { DEFAULT_SHAPES } from './options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..'); // dist/bench.js -> project root
 const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
@@ -132,7 +134,7 @@ function printSteps(rows: StepRow[]): void {
  * into node_modules/.cache and imported from there, so dist/bench.js neither carries the peers' code nor
  * needs it to build; when the file or esbuild is missing, --peers prints a note and the bench goes on.
  */
-async function runPeersIfPresent(opts: BenchOptions, data: BenchData): Promise<unknown> {
+async function runPeersIfPresent(opts: BenchOptions, data: BenchData, extra: Record<string, unknown> = {}): Promise<unknown> {
   const src = resolve(ROOT, 'bench/peers/index.ts');
   if (!existsSync(src)) return { skipped: 'bench/peers/index.ts is not present' };
   let mod: { runPeers?: (o: Record<string, unknown>) => Promise<unknown> };
@@ -150,7 +152,7 @@ async function runPeersIfPresent(opts: BenchOptions, data: BenchData): Promise<u
     return { skipped: `bench/peers/index.ts could not be loaded: ${(e as Error).message}` };
   }
   if (typeof mod.runPeers !== 'function') return { skipped: 'bench/peers/index.ts exports no runPeers' };
-  return await mod.runPeers({ quick: opts.quick, data: { source: data.source }, root: ROOT, log });
+  return await mod.runPeers({ quick: opts.quick, data: { source: data.source }, root: ROOT, log, torch: opts.torch, ...extra });
 }
 
 /**
@@ -162,7 +164,7 @@ function printPeers(result: unknown, ours: StepRow | undefined): void {
     out(`peers: ${JSON.stringify(result)}`);
     return;
   }
-  out('== Peers (TF.js, GRU-128, batch 64; bench/peers/README.md)');
+  out('== Peers (TF.js and PyTorch, GRU-128, batch 64, same data, split and optimizer; bench/peers/README.md)');
   out(ours
     ? `ours: webgpu-rnn gru B64H128 training steps in this run, ${ours.step.namesPerSec.toFixed(0)} names/s (recurrence '${ours.recurrence}')`
     : 'ours: not measured in this run (add --shapes B64H128 and the gru cell to the steps section for the ratio)');
@@ -174,6 +176,60 @@ function printPeers(result: unknown, ours: StepRow | undefined): void {
       return [String(r.peer), String(r.learned), theirs, Number(r.msPerBatch), ratio, String(r.notes ?? '').slice(0, 100)];
     }),
   ));
+  // The headline: ours against PyTorch on the CPU, beside TF.js on the same adapter, from this one run.
+  const ratioTo = (peer: string): string | null => {
+    const r = (result as Record<string, unknown>[]).find((x) => x.peer === peer);
+    const theirs = Number(r?.namesPerSec);
+    return ours && r && r.learned === true && theirs > 0 ? `${(ours.step.namesPerSec / theirs).toFixed(2)}x` : null;
+  };
+  const torch = (result as Record<string, unknown>[]).find((x) => x.peer === 'pytorch-cpu');
+  if (torch && !(Number(torch.namesPerSec) > 0)) out(`pytorch-cpu: ${String(torch.notes)}`);
+  if (ours) out(`ours / PyTorch CPU: ${ratioTo('pytorch-cpu') ?? '-'};  ours / TF.js webgpu: ${ratioTo('tfjs-webgpu') ?? '-'} (GRU-128 batch-64 training steps, this run)`);
+  out();
+}
+
+/** One line with the headline: our GRU-128 batch-64 training steps, their share of the roof, and PyTorch's ratio. */
+function printSummary(ours: StepRow | undefined, roof: number | null, peers: unknown, steps: StepRow[]): void {
+  if (!ours) {
+    if (steps.length) out(`summary: ${steps.map((r) => `${r.model} ${r.shape} ${r.step.namesPerSec.toFixed(0)} names/s`).join(', ')} (no gru B64H128 row for the headline)`);
+    return;
+  }
+  const torch = Array.isArray(peers) ? (peers as Record<string, unknown>[]).find((p) => p.peer === 'pytorch-cpu') : undefined;
+  const theirs = Number(torch?.namesPerSec);
+  const vs = torch && torch.learned === true && theirs > 0
+    ? `PyTorch CPU ${theirs.toFixed(0)} names/s: ours/PyTorch ${(ours.step.namesPerSec / theirs).toFixed(2)}x`
+    : torch ? `PyTorch: ${String(torch.notes).slice(0, 160)}` : 'PyTorch not run (--no-torch)';
+  out(`summary: GRU-128 batch 64 training steps ${ours.step.namesPerSec.toFixed(0)} names/s (${ours.step.msPerBatch.toFixed(1)} ms/batch` +
+    `${roof && ours.roofPct !== null ? `, ${fmt(ours.roofPct, 1)}% of the ${fmt(roof, 1)} GFLOP/s roof` : ''}); ${vs}`);
+  out();
+}
+
+/**
+ * What the default run left out and about how long it takes here, from this run's own seconds per probe
+ * tile, kernel case and step configuration (compiles included, so the estimate is rough).
+ */
+function printRest(opts: BenchOptions, spent: { probe: number; kernels: number; kernelCases: number; steps: number; stepConfigs: number }, data: BenchData, cells: { name: CellType; spec: CellSpec }[], tuning: ReturnType<typeof tuningFor>, probe: ProbeResult | null, gruMsPerBatch: number | undefined): void {
+  const shapes = DEFAULT_SHAPES.map((x) => {
+    const m = /^B(\d+)H(\d+)$/i.exec(x)!;
+    return { batch: Number(m[1]), hidden: Number(m[2]), label: x };
+  });
+  const perTile = probe ? spent.probe / Math.max(1, new Set(probe.tiles.map((t) => `${t.WG_X}/${t.WG_Y}/${t.TM}/${t.TN}`)).size) : 3;
+  const probeSecs = opts.probe ? perTile * 60 : 0; // ~50 tiles searched plus the finalists
+  const allCases = shapes.reduce((n, sh) => n + kernelCases(sh, batchAt(data, sh.batch, 0), cells, data.classes, tuning, probe?.best).length, 0);
+  const perCase = spent.kernelCases ? spent.kernels / spent.kernelCases : 3;
+  const kernelSecs = opts.kernelsSection ? Math.max(0, allCases - spent.kernelCases) * perCase : 0;
+  const perConfig = spent.stepConfigs ? spent.steps / spent.stepConfigs : 15;
+  const configsPerShape = cells.length + 4; // + gru+att, gru@other recurrence, two other tunings
+  const stepSecs = opts.stepsSection ? Math.max(0, shapes.length * configsPerShape - spent.stepConfigs) * perConfig : 0;
+  // Whole epochs (training split plus evaluation): at this run's GRU B64H128 ms/batch, scaled by each shape's work.
+  const ms = gruMsPerBatch ?? 40;
+  const epochSecs = opts.stepsSection ? shapes.reduce((n, sh) => n + configsPerShape * 1.3 * (data.train.length / 64) * (ms / 1000) * (sh.hidden / 128) ** 2, 0) : 0;
+  const peerSecs = opts.peers ? 0 : 400; // TF.js webgpu, wasm and cpu, 150 batches each (lavapipe, 2 cores)
+  const total = probeSecs + kernelSecs + stepSecs + epochSecs + peerSecs;
+  out(`not run (node bench --full runs everything, with progress): the probe's tile search (~${formatDuration(probeSecs)}), ` +
+    `${Math.max(0, allCases - spent.kernelCases)} more kernel rows at ${shapes.length} shapes with alternative tunables (~${formatDuration(kernelSecs)}), ` +
+    `attention, the other recurrence and other tunings' step rows (~${formatDuration(stepSecs)}), whole epochs (~${formatDuration(epochSecs)}), ` +
+    `the TF.js peers (~${formatDuration(peerSecs)}): about ${formatDuration(total)} more here, estimated from this run's timings`);
   out();
 }
 
@@ -226,10 +282,18 @@ async function main(): Promise<number> {
   log(`data: ${data.train.length} training names from ${data.source}`);
 
   // Probe.
+  // Seconds per section and what they covered: the default run's estimate of what --full adds.
+  const spent = { probe: 0, kernels: 0, kernelCases: 0, steps: 0, stepConfigs: 0 };
+  // --full: progress with the time left. Weights are rough seconds per item on lavapipe (compiles dominate).
+  const eta = opts.full ? new Eta(0, log) : null;
   let probe: ProbeResult | null = null;
   if (opts.probe) {
-    log('probe…');
-    probe = await runProbe(be, timer, opts.quick, log);
+    log(opts.alternatives ? 'probe (tile search)…' : "probe (the tuning's tile and the default; --full searches tiles)…");
+    const t0 = performance.now();
+    eta?.add(60);
+    probe = await runProbe(be, timer, opts.quick, log, opts.alternatives ? undefined : [tuning.gemm]);
+    spent.probe = (performance.now() - t0) / 1000;
+    eta?.tick(60, 'probe');
     printProbe(probe, s);
   }
   const roof = probe?.roofGflops ?? tuning.gemmGflops ?? null;
@@ -250,21 +314,30 @@ async function main(): Promise<number> {
   // Kernels.
   const kernelRows: KernelRow[] = [];
   if (opts.kernelsSection) {
-    out('== Kernels (one dispatch; real packed batches; shared kernels at GRU widths G = 3H)');
+    out(`== Kernels (one dispatch; real packed batches; shared kernels at GRU widths G = 3H)${opts.alternatives ? '' : "; the tuning's tunables only (--full: alternatives too)"}`);
+    const casesOf = (shape: (typeof opts.shapes)[number]) => {
+      let cases = kernelCases(shape, batchAt(data, shape.batch, 0), cells, data.classes, tuning, probe?.best);
+      if (opts!.kernels.length) cases = cases.filter((c) => opts!.kernels.includes(c.kernel));
+      return opts!.alternatives ? cases : cases.filter((c) => c.production);
+    };
+    eta?.add(3 * opts.shapes.reduce((n, sh) => n + casesOf(sh).length, 0));
+    const t0 = performance.now();
     for (const shape of opts.shapes) {
       const b = batchAt(data, shape.batch, 0);
       out(`-- ${shape.label}: batch of ${b.batch} names, ${b.rows} packed rows, ${b.steps} steps, step kernels at n_cur = rows/steps = ${typicalRows(b)}`);
-      let cases = kernelCases(shape, b, cells, data.classes, tuning, probe?.best);
-      if (opts.kernels.length) cases = cases.filter((c) => opts!.kernels.includes(c.kernel));
+      const cases = casesOf(shape);
       const rows: KernelRow[] = [];
       for (const c of cases) {
         log(`kernel ${c.kernel} ${c.variant} ${shape.label}`);
         rows.push(await runKernelCase(be, timer, c, { reps: opts.reps, quick: opts.quick, cpu: opts.cpu, roofGflops: roof, streamGBps: probe?.streamGBps ?? null }));
+        eta?.tick(3, `kernel ${c.kernel} ${c.variant} ${shape.label}`);
       }
+      spent.kernelCases += cases.length;
       printKernels(rows);
       out();
       kernelRows.push(...rows);
     }
+    spent.kernels = (performance.now() - t0) / 1000;
     const known = new Set(kernelRows.map((r) => r.kernel));
     const uncovered = ALL_KERNELS.map((k) => k.name).filter((n) => !known.has(n) && (!opts!.kernels.length || opts!.kernels.includes(n)));
     if (uncovered.length) notes.push(`kernels without a bench case here: ${uncovered.join(', ')}`);
@@ -280,7 +353,7 @@ async function main(): Promise<number> {
     const other: Recurrence = auto === 'step' ? 'sequence' : 'step';
     out(`recurrence: '${auto}' (the CLI's choice for this adapter); gru@${other} rows run the other strategy`);
     const configs: { cell: CellType; attention: boolean; alt?: StepAlternative; recurrence: Recurrence; label?: string }[] = cells.map((c) => ({ cell: c.name, attention: false, recurrence: auto }));
-    if (cells.some((c) => c.name === 'gru')) {
+    if (opts.alternatives && cells.some((c) => c.name === 'gru')) {
       // Attention: measured for the GRU when the network dispatches it for config.attention.
       const why = await attentionSupported(be, data, tuning);
       if (why) {
@@ -291,6 +364,10 @@ async function main(): Promise<number> {
       // The whole network with other tunings (bench/variants.ts), paired with production.
       for (const alt of stepAlternatives(tuning, probe?.best ?? null)) configs.push({ cell: 'gru', attention: false, alt, recurrence: auto });
     }
+    // An epoch's weight grows with the shape's work per batch (B H^2 relative to B64H128).
+    const epochWeight = (sh: (typeof opts.shapes)[number]) => (opts!.epoch ? 25 * (sh.batch / 64) * (sh.hidden / 128) ** 2 : 0);
+    eta?.add(opts.shapes.reduce((n, sh) => n + configs.length * (10 + epochWeight(sh)), 0));
+    const t0 = performance.now();
     for (const shape of opts.shapes) {
       for (const c of configs) {
         const name = `${c.cell}${c.attention ? '+att' : ''}${c.alt ? `/${c.alt.label}` : ''}${c.label ?? ''}`;
@@ -305,18 +382,27 @@ async function main(): Promise<number> {
           notes.push(`${name} ${shape.label} skipped: ${r}`);
           out(`note: ${name} ${shape.label} skipped: ${r}`);
         } else stepRows.push(r);
+        spent.stepConfigs++;
+        eta?.tick(10 + epochWeight(shape), `steps ${name} ${shape.label}`);
       }
     }
+    spent.steps = (performance.now() - t0) / 1000;
     printSteps(stepRows);
     out();
   }
 
   let peers: unknown = null;
-  if (opts.peers) {
-    log('peers…');
-    peers = await runPeersIfPresent(opts, data);
-    printPeers(peers, stepRows.find((r) => r.cell === 'gru' && !r.attention && r.alternative === null && r.shape === 'B64H128' && r.recurrence === resolveRecurrence('auto', be)));
+  const oursGru = stepRows.find((r) => r.cell === 'gru' && !r.attention && r.alternative === null && r.shape === 'B64H128' && r.recurrence === resolveRecurrence('auto', be));
+  if (opts.peers || opts.torch) {
+    // PyTorch alone by default (a few seconds to a minute); the TF.js backends with --peers / --full.
+    log(opts.peers ? 'peers…' : 'peer: PyTorch…');
+    eta?.add(opts.peers ? 400 : 30);
+    peers = await runPeersIfPresent(opts, data, opts.peers ? {} : { backends: [] });
+    eta?.tick(opts.peers ? 400 : 30, 'peers');
+    printPeers(peers, oursGru);
   }
+  printSummary(oursGru, roof, peers, stepRows);
+  if (!opts.full) printRest(opts, spent, data, cells, tuning, probe, oursGru?.step.msPerBatch);
 
   for (const n of notes) out(`note: ${n}`);
   out(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes share the CPU lavapipe computes on)`);

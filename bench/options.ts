@@ -28,6 +28,12 @@ export interface BenchOptions {
   stepsSection: boolean;
   epoch: boolean;
   peers: boolean;
+  /** PyTorch's row (bench/peers/torch.ts) when python3 can import torch. */
+  torch: boolean;
+  /** Everything (see HELP); without it the ~3-minute subset. */
+  full: boolean;
+  /** The probe's tile search, the kernels' alternative tunables and the steps' other tunings, attention, other recurrence. */
+  alternatives: boolean;
   out?: string;
   /** Replace --out even if it is not a bench results file. */
   force?: boolean;
@@ -59,11 +65,14 @@ export function parseOptions(argv: string[]): BenchOptions | null {
   if (o.help) return null;
   if (positionals.length) throw new UsageError(`bench takes no positional arguments (got '${positionals[0]}')`);
   if (o['kernels-only'] && o['steps-only']) throw new UsageError('--kernels-only and --steps-only exclude each other');
-  const shapes = list(o.shapes).map(parseShape);
+  // Without --full: the first shape, production rows only, no epochs unless asked for by name.
+  const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+  const full = o.full;
+  const shapes = list(o.shapes).map(parseShape).slice(0, full || given('shapes') ? undefined : 1);
   if (shapes.length === 0) throw new UsageError('--shapes names no shape');
   return {
     kernels: o.kernels === undefined ? [] : list(o.kernels), shapes, cells: list(o.cells), reps: o.reps, quick: o.quick,
-    cpu: o.cpu, probe: o.probe, kernelsSection: !o['steps-only'], stepsSection: !o['kernels-only'], epoch: o.epoch, peers: o.peers,
-    out: o.out, force: o.force, data: o.data,
+    cpu: o.cpu, probe: o.probe, kernelsSection: !o['steps-only'], stepsSection: !o['kernels-only'], epoch: o.epoch && (full || given('epoch')),
+    peers: o.peers || full, torch: o.torch, full, alternatives: full, out: o.out, force: o.force, data: o.data,
   };
 }

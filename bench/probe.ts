@@ -1,7 +1,8 @@
 // The adapter probe: what this adapter can do with OUR kernels, the yardstick for every other number.
 //   - roof: the best f32 rate of shaders/gemm.wgsl over a small grid of tiles (WG_X, WG_Y, TM, TN), first
 //     at 512^3 for every tile, then the best few (and the default) again at 512^3 and at 1024^3; the best
-//     tile is the one fastest at 1024;
+//     tile is the one fastest at 1024 (`node bench --full`; the default bench measures only the tuning's
+//     tile and the default, see runProbe);
 //   - dispatch floor: device time of a dispatch that does almost nothing (sgd on one element), i.e. the
 //     fixed cost every dispatch of a training step pays;
 //   - stream: the bandwidth our adam kernel reaches on a vector far larger than any cache.
@@ -51,7 +52,12 @@ function tileGrid(quick: boolean, maxInvocations: number): GemmTile[] {
   return out;
 }
 
-export async function runProbe(be: GpuBackend, timer: DispatchTimer, quick: boolean, log: (s: string) => void): Promise<ProbeResult> {
+/**
+ * `roofTiles` (the default `node bench`): no tile search, only these tiles (the tuning's) and the WGSL
+ * default, measured at every size: the roof the %roof columns need, in seconds instead of minutes (every
+ * tile of the search is a pipeline the adapter compiles).
+ */
+export async function runProbe(be: GpuBackend, timer: DispatchTimer, quick: boolean, log: (s: string) => void, roofTiles?: GemmTile[]): Promise<ProbeResult> {
   const rng = new Rng(12345);
   const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5));
   const mk = (label: string, data: Float32Array): Buf => {
@@ -77,10 +83,10 @@ export async function runProbe(be: GpuBackend, timer: DispatchTimer, quick: bool
     return res;
   };
 
-  // Stage 1: every tile at the first size. Stage 2: the best few (and the default) at the others.
-  const first = await measureAt(sizes[0]!, grid, 1);
+  // Stage 1: every tile at the first size (skipped for roofTiles). Stage 2: the best few (and the default) at the others.
+  const first = roofTiles ? [] : await measureAt(sizes[0]!, grid, 1);
   const ranked = [...first].sort((x, y) => y.gflops - x.gflops);
-  const finalists = ranked.slice(0, quick ? 2 : 6).map(({ WG_X, WG_Y, TM, TN }) => ({ WG_X, WG_Y, TM, TN }));
+  const finalists = roofTiles ? [...roofTiles] : ranked.slice(0, quick ? 2 : 6).map(({ WG_X, WG_Y, TM, TN }) => ({ WG_X, WG_Y, TM, TN }));
   if (!finalists.some((t) => key(t) === key(DEFAULT_TILE))) finalists.push(DEFAULT_TILE);
   // Finalists again at the first size (a second look: one sample can be unlucky on a shared CPU), then at
   // the others; the best tile is the fastest at the largest size.

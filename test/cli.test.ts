@@ -82,12 +82,30 @@ describe('webgpu-rnn CLI', () => {
     expectCleanError(cli(['train', '--dropout', '1']), 2, /--dropout/);
   });
 
-  it('--device cpu trains with the CPU reference and says it is the slow path', () => {
+  it('--device cpu trains on the CPU path and says the path was forced', () => {
     const out = join(dir, 'cpu.json');
     const r = cli(['train', '--device', 'cpu', '--hidden', '8', '--epochs', '1', '--limit', '300', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/CPU reference \(slow path/);
+    expect(r.stdout).toMatch(/device +CPU path/);
+    expect(r.stderr).toMatch(/--device cpu forced that path; the default --device auto times both/);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it('--device auto (the default) times both paths, prints both rates, trains on the faster, as if forced', () => {
+    const out = join(dir, 'auto.json');
+    const args = ['--hidden', '8', '--epochs', '1', '--limit', '300'];
+    const r = cli(['train', ...args, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /choice +auto: WebGPU ([\d,]+) names\/s, CPU path ([\d,]+) names\/s .*: (WebGPU|the CPU path) is [\d.]+x faster → (WebGPU|CPU path)/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    const [gpu, cpu] = [Number(m![1]!.replace(/,/g, '')), Number(m![2]!.replace(/,/g, ''))];
+    const chosen = m![4] === 'WebGPU' ? 'gpu' : 'cpu';
+    expect(chosen).toBe(gpu >= cpu ? 'gpu' : 'cpu');
+    expect(r.stdout).toMatch(chosen === 'gpu' ? /device +WebGPU:/ : /device +CPU path/);
+    // The timing runs on throwaway trainers: the model is the one the forced path trains.
+    const forced = join(dir, 'forced.json');
+    expect(cli(['train', ...args, '--device', chosen, '--out', forced]).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).params).toEqual(JSON.parse(readFileSync(forced, 'utf8')).params);
   });
 
   it('bad options: unknown option, unknown model, malformed number, stray argument', () => {
@@ -142,9 +160,14 @@ describe('webgpu-rnn CLI', () => {
     expectCleanError(cli(['predict', '--model', model]), 2, /needs at least one name/);
   });
 
-  it('without a WebGPU adapter, --device gpu names the fix', () => {
-    const r = cli(['predict', 'Nguyen', '--model', model], { VK_DRIVER_FILES: '/nonexistent.json', VK_ICD_FILENAMES: '/nonexistent.json' });
+  it('without a WebGPU adapter, --device gpu names the fix; auto runs the CPU path and says so', () => {
+    const noAdapter = { VK_DRIVER_FILES: '/nonexistent.json', VK_ICD_FILENAMES: '/nonexistent.json' };
+    const r = cli(['predict', 'Nguyen', '--model', model, '--device', 'gpu'], noAdapter);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no WebGPU adapter found.*setup-webgpu\.sh.*--device cpu/);
+    const auto = cli(['predict', 'Nguyen', '--model', model], noAdapter);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toMatch(/no WebGPU adapter here, so the CPU path runs/);
+    expect(auto.stdout).toMatch(/^Nguyen +\S+ [\d.]+%/m);
   });
 });

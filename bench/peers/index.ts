@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
 import type { PeerImpl } from './models.js';
+import { runTorchPeer } from './torch.js';
 import type { WorkerJob } from './worker.js';
 import { RESULT_PREFIX, type PeerBackend, type PeerResult } from './types.js';
 
@@ -48,6 +49,8 @@ export interface PeerOptions {
   check?: boolean;
   /** The project root (where bench/peers/ and node_modules/ are); found from this file or the cwd. */
   root?: string;
+  /** Also PyTorch (torch.ts) after the TF.js backends; true by default. */
+  torch?: boolean;
 }
 
 export async function runPeers(opts: PeerOptions = {}): Promise<PeerResult[]> {
@@ -77,6 +80,16 @@ export async function runPeers(opts: PeerOptions = {}): Promise<PeerResult[]> {
     log(`peer ${peerName(job)}: ${job.warmup} warm-up + ${job.timed} timed batches of ${job.maxBatches === Number.MAX_SAFE_INTEGER ? `${job.epochs} epochs` : `at most ${job.maxBatches}`}, ${job.impl} model`);
     const result = await runWorker(worker, root, job, opts.timeoutMs ?? 30 * 60_000, log);
     if (quick) result.notes = `quick run, a smoke test: too few batches to judge learning; ${result.notes}`;
+    results.push(result);
+  }
+  if (opts.torch ?? true) {
+    // The same windows as the TF.js peers; the data path must be explicit for Python.
+    const torchData = data ?? process.env.WEBGPU_RNN_DATA ?? resolve(root, '../shared/data/names.zip');
+    const result = await runTorchPeer({
+      root, data: torchData, warmup: quick ? 2 : (opts.warmup ?? 5), batches: Math.max(1, opts.batches ?? (quick ? 10 : 60)),
+      maxBatches: opts.maxBatches ?? (quick ? 12 : 150), timeoutMs: opts.timeoutMs ?? 30 * 60_000, log,
+    });
+    if (quick && result.namesPerSec > 0) result.notes = `quick run, a smoke test: too few batches to judge learning; ${result.notes}`;
     results.push(result);
   }
   return results;

@@ -3,9 +3,12 @@
 export type PeerBackend = 'webgpu' | 'wasm' | 'cpu';
 
 export interface PeerResult {
-  /** 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu' (or 'tfjs-layers-<backend>' for the stock-layers cross-check). */
+  /**
+   * 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu' (or 'tfjs-layers-<backend>' for the stock-layers cross-check), or
+   * 'pytorch-cpu' (torch.ts, torch_peer.py).
+   */
   peer: string;
-  backend: PeerBackend;
+  backend: PeerBackend | 'pytorch';
   /** The GRU equations the peer computes. */
   formulation: string;
   /** Whether the run shows learning (see notes): only then is its speed worth quoting. */

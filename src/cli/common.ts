@@ -5,6 +5,7 @@ import type { Backend } from '../core/backend.js';
 import { resolveNamesData, type ResolvedNames } from '../node/source.js';
 import { GpuBackend } from '../gpu/backend.js';
 import { describeAdapter } from '../gpu/device.js';
+import { NoAdapterError } from '../gpu/errors.js';
 import { requestNodeDevice } from '../node/device.js';
 import { ModelFileError, parseModel, type Model } from '../train/modelfile.js';
 import { ProgressBar } from './progress.js';
@@ -18,11 +19,26 @@ export interface Opened {
   close(): void;
 }
 
+export function openCpu(): Opened {
+  return { be: new CpuBackend(), description: 'CPU path (the reference kernels in plain TypeScript)', close: () => {} };
+}
+
+/** 'gpu': WebGPU (no adapter is an error with the fix); 'cpu': the CPU path; 'auto': WebGPU when there is an adapter, else the CPU path (with a note). */
 export async function openBackend(device: string): Promise<Opened> {
-  if (device === 'cpu') {
-    const be = new CpuBackend();
-    return { be, description: 'CPU reference (slow path: plain TypeScript loops, for checking, not for speed)', close: () => {} };
+  if (device === 'cpu') return openCpu();
+  if (device === 'auto') {
+    try {
+      return await openGpu();
+    } catch (e) {
+      if (!(e instanceof NoAdapterError)) throw e;
+      note('note: no WebGPU adapter here, so the CPU path runs (bash scripts/setup-webgpu.sh installs one on Linux)');
+      return openCpu();
+    }
   }
+  return await openGpu();
+}
+
+async function openGpu(): Promise<Opened> {
   const h = await requestNodeDevice();
   const description = describeAdapter(h.summary);
   const be = new GpuBackend(h.device, { description, adapter: h.summary });

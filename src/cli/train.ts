@@ -8,7 +8,9 @@ import { LM_DEFAULTS, Trainer, TrainingDivergedError } from '../train/trainer.js
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
 import { prepareOutput, writeFileAtomic } from '../node/files.js';
 import { helpText, parseArgs, UsageError } from './args.js';
-import { loadData, log, note, openBackend, pct } from './common.js';
+import { loadData, log, note, openBackend, openCpu, pct } from './common.js';
+import { CpuBackend } from '../cpu/backend.js';
+import { chooseFaster, DEFAULT_BUDGET, measureTraining } from '../train/choose.js';
 import { ProgressBar } from './progress.js';
 
 export const TRAIN_SPECS = specsFor('train');
@@ -36,17 +38,35 @@ export async function trainCommand(argv: string[]): Promise<void> {
   // Checked before any training: a path that cannot or may not be written fails now, not after the run.
   const out = o.out;
   const target = prepareOutput(out, { what: 'model file', option: '--out', inputs: [o.data, source], force: o.force, isOurs: looksLikeModelFile });
-  const opened = await openBackend(o.device);
+  let opened = await openBackend(o.device);
   try {
-    const trainer = new Trainer(opened.be, opts, { train, test, languages: data.languages, split });
+    const trainData = { train, test, languages: data.languages, split };
     log(`data      ${source}: ${data.languages.length} languages, ${train.length} train / ${test.length} test names` +
-      `${split.dedup ? ' (dedup)' : ''}` + (trainer.lm ? '' : `; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`));
+      `${split.dedup ? ' (dedup)' : ''}` + (opts.task === 'generate' ? '' : `; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`));
+    const bar = new ProgressBar();
+    let choice = '';
+    if (o.device === 'auto' && opened.be.kind === 'gpu') {
+      // Time a few steps of this model on both and train on the faster (train/choose.ts). The GPU's
+      // pipelines are compiled here, once: the real run below finds them compiled.
+      const gpu = await measureTraining(opened.be, opts, trainData, DEFAULT_BUDGET,
+        (done, total) => bar.update('compiling kernels', done, total, 'pipelines (first run on this adapter; cached after)'));
+      bar.clear();
+      if (gpu.compileSeconds > 0.05) log(`kernels   pipelines compiled in ${gpu.compileSeconds.toFixed(1)} s`);
+      const cpu = await measureTraining(new CpuBackend(), opts, trainData);
+      const c = chooseFaster(gpu, cpu);
+      choice = `auto: ${c.reason} → ${c.kind === 'gpu' ? 'WebGPU' : 'CPU path'}`;
+      if (c.kind === 'cpu') {
+        opened.close();
+        opened = openCpu();
+      }
+    }
+    const trainer = new Trainer(opened.be, opts, trainData);
     log(`model     ${describeConfig(trainer.config)}; ${trainer.net.layout.total.toLocaleString('en-US')} parameters`);
     log(`training  ${opts.optimizer} lr ${opts.lr}${opts.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${opts.batchSize}, clip ${opts.clip || 'off'}, ${opts.epochs} epochs, seed ${opts.seed}` +
       `${opts.balance && !trainer.lm ? `, class-balanced loss (power ${opts.balance})` : ''}${opts.dropout ? `, dropout ${opts.dropout}` : ''}` +
       `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
-    log(`device    ${opened.description}; recurrence ${trainer.recurrence}`);
-    const bar = new ProgressBar();
+    if (choice) log(`choice    ${choice}`);
+    log(`device    ${opened.description}${opened.be.kind === 'gpu' ? `; recurrence ${trainer.recurrence}` : ''}`);
     // Every pipeline compiled before the first step, with progress, instead of one stall per kernel in
     // the first epoch (software adapters compile at first dispatch; Mesa caches them on disk after).
     const pre = await trainer.precompile((done, total) => bar.update('compiling kernels', done, total, 'pipelines (first run on this adapter; cached after)'));
@@ -87,5 +107,5 @@ export async function trainCommand(argv: string[]): Promise<void> {
   } finally {
     opened.close();
   }
-  if (o.device === 'cpu') note('note: --device cpu ran the CPU reference, the slow path; use the default --device gpu for speed');
+  if (o.device !== 'auto') note(`note: --device ${o.device} forced that path; the default --device auto times both and takes the faster`);
 }

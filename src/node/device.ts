@@ -8,7 +8,7 @@ const keepAlive: unknown[] = [];
 
 export const NODE_ADAPTER_FIX =
   "On Linux without a GPU driver, install Mesa's software Vulkan driver (Mesa >= 25): run 'bash scripts/setup-webgpu.sh' " +
-  "(Debian bookworm: mesa-vulkan-drivers from bookworm-backports). Or use --device cpu for the slow CPU reference.";
+  "(Debian bookworm: mesa-vulkan-drivers from bookworm-backports). Or use --device cpu for the CPU path (plain TypeScript).";
 
 export async function requestNodeDevice(): Promise<DeviceHandle> {
   Object.assign(globalThis, globals);

@@ -227,6 +227,31 @@ export class Trainer {
     return { pipelines: done.size, seconds: (now() - t0) / 1000 };
   }
 
+  /**
+   * Times training steps on batches of the training data (for choosing a device, train/choose.ts): one
+   * warm-up step, then steps until `seconds` have passed after at least `minSteps` (at most `maxSteps`),
+   * waiting for the device after each. Changes the weights: meant for a throwaway Trainer.
+   */
+  async timeSteps(budget: { seconds: number; minSteps: number; maxSteps: number }): Promise<{ namesPerSec: number; steps: number }> {
+    const rng = new Rng(this.opts.seed ^ 0x71e5);
+    const batches = this.lm
+      ? makeLmBatches(this.train, this.config.conditions!, { batchSize: this.opts.batchSize, rng })
+      : makeBatches(this.train, { batchSize: this.opts.batchSize, rng });
+    const at = (i: number) => batches[i % batches.length]!;
+    this.step(at(0));
+    await this.net.takeStats();
+    const t0 = now();
+    let steps = 0, names = 0;
+    while (steps < budget.maxSteps && (steps < budget.minSteps || now() - t0 < budget.seconds * 1000)) {
+      const b = at(1 + steps);
+      this.step(b);
+      await this.net.takeStats(); // waits for the device: the time is the step's, not its recording
+      steps++;
+      names += b.batch;
+    }
+    return { namesPerSec: names / Math.max(1e-9, (now() - t0) / 1000), steps };
+  }
+
   /** Trains for opts.epochs (evaluating on the test split after each) unless stopped. */
   async run(cb: TrainCallbacks = {}): Promise<EpochResult[]> {
     for (let e = 1; e <= this.opts.epochs; e++) {
