@@ -5,7 +5,7 @@
 // gets that said instead of a guess (the model would only see '_'s).
 import type { Backend } from '../src/core/backend.js';
 import type { Model } from '../src/train/modelfile.js';
-import { normalizeName } from '../src/data/vocab.js';
+import { hasLetter } from '../src/data/vocab.js';
 import { EmptyNameError, Predictor, type Prediction } from '../src/train/predict.js';
 import { byId, el, pct } from './dom.js';
 import { reportError } from './errors.js';
@@ -76,7 +76,7 @@ export class NameBox {
   private async predictOnce(): Promise<void> {
     const text = this.input.value;
     if (text.trim() === '') return this.show(null, text, this.predictor ? 'Type a surname.' : 'Train a model or load one, then type a surname.');
-    if (!/[a-z]/i.test(normalizeName(text))) {
+    if (!hasLetter(text)) {
       return this.show(null, text, `No letter a–z in “${text.trim()}”: the model reads only letters (accents dropped), so it has nothing to go on.`, 'no-letters');
     }
     if (!this.predictor || !this.model) {

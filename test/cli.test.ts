@@ -33,12 +33,14 @@ describe('webgpu-rnn CLI', () => {
   });
 
   it('predict gives the top languages with probabilities; unknown characters are read as _', () => {
-    const r = cli(['predict', 'Nguyen', 'Søren', '--model', model, '--top', '3']);
+    const r = cli(['predict', 'Nguyen', 'Søren', '1234', '--model', model, '--top', '3']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    for (const l of lines) expect(l.match(/\d+\.\d%/g)).toHaveLength(3);
+    expect(lines).toHaveLength(3);
+    for (const l of lines.slice(0, 2)) expect(l.match(/\d+\.\d%/g)).toHaveLength(3);
     expect(lines[1]).toContain("read as 'S_ren'");
+    // No letter at all: said so, no confident-looking ranking.
+    expect(lines[2]).toMatch(/^1234 +no letter a–z \(read as '____'\): nothing to go on, so no guess$/);
     const j = JSON.parse(cli(['predict', 'Nguyen', '--model', model, '--json']).stdout);
     const probs = j[0].top.map((t: { prob: number }) => t.prob);
     expect(probs[0]).toBeGreaterThanOrEqual(probs[1]);

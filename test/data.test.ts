@@ -12,7 +12,7 @@ import { DataError } from '../src/data/errors.js';
 import { namesFromFiles, parseNamesZip, type NamesData } from '../src/data/names.js';
 import { resolveNamesData } from '../src/node/source.js';
 import { DEFAULT_SPLIT_SEED, PyRandom, splitNames, type Example } from '../src/data/split.js';
-import { encodeName, normalizeName, VOCAB, VOCAB_SIZE } from '../src/data/vocab.js';
+import { encodeName, hasLetter, normalizeName, VOCAB, VOCAB_SIZE } from '../src/data/vocab.js';
 
 // The shared copy of the names zip (CI has no internet); WEBGPU_RNN_DATA may name another zip.
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +64,11 @@ describe('vocab', () => {
 
   it('encodes a name as indices into VOCAB', () => {
     expect(encodeName('aZ _é')).toEqual([0, 51, 52, 57, 4]);
+  });
+
+  it('hasLetter: a letter a–z after normalization, or not (digits, emoji, other scripts, punctuation)', () => {
+    for (const s of ['Nguyen', "O'Brien", 'Dvořák', 'é', '12a']) expect(hasLetter(s), s).toBe(true);
+    for (const s of ['1234', '🙂', '李小龙', "'.,;", 'ø', ' ', '']) expect(hasLetter(s), s).toBe(false);
   });
 });
 

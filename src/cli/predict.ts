@@ -1,5 +1,6 @@
 // `webgpu-rnn predict NAME...`: the most likely languages for each name.
 import { isGenerative } from '../model/config.js';
+import { hasLetter } from '../data/vocab.js';
 import { Predictor } from '../train/predict.js';
 import { specsFor } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
@@ -30,6 +31,10 @@ export async function predictCommand(argv: string[]): Promise<void> {
     }
     const w = Math.max(...names.map((n) => n.length));
     for (const p of preds) {
+      if (!hasLetter(p.name)) {
+        log(`${p.name.padEnd(w)}  no letter a–z (read as '${p.normalized}'): nothing to go on, so no guess`);
+        continue;
+      }
       const guesses = p.ranked.slice(0, top).map((r) => `${r.language} ${pct(r.prob)}`).join(', ');
       const read = p.normalized !== p.name.trim() ? `  (read as '${p.normalized}')` : '';
       log(`${p.name.padEnd(w)}  ${guesses}${read}`);

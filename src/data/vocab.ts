@@ -23,6 +23,14 @@ export function normalizeName(s: string): string {
   return out;
 }
 
+/**
+ * Whether a name has at least one letter a–z after normalization. Without one the model sees only
+ * '_' and punctuation, and its ranking says nothing about the name: `predict` and the page say so instead.
+ */
+export function hasLetter(name: string): boolean {
+  return /[a-z]/i.test(normalizeName(name));
+}
+
 /** Indices into VOCAB of the normalized name, one per symbol. */
 export function encodeName(s: string): number[] {
   // Every symbol of a normalized name is in VOCAB, so the lookup cannot miss.
