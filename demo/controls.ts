@@ -5,11 +5,13 @@
 import { convert, UsageError } from '../src/cli/args.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { defaultsOf, specsFor, trainOptionsFrom, type OptSpec, type Specs, type SpecsOf, type Values } from '../src/options.js';
-import type { TrainOptions } from '../src/train/trainer.js';
+import { DEFAULT_TRAIN_OPTIONS, LM_DEFAULTS, type TrainOptions } from '../src/train/trainer.js';
+import type { Task } from '../src/model/config.js';
 import { byId, el } from './dom.js';
 
 export interface Settings {
-  options: TrainOptions;
+  /** Includes `task`: 'classify' or 'generate'. */
+  options: TrainOptions & { task: Task };
   /** Train on this many names drawn from the training split (undefined: all of them). */
   limit: number | undefined;
 }
@@ -17,7 +19,18 @@ export interface Settings {
 const FIELDS = specsFor('page');
 const SPECS: Specs = FIELDS;
 type PageValues = Values<SpecsOf<'page'>>;
-const CHOICE_LABELS: Record<string, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM' };
+const CHOICE_LABELS: Record<string, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM', classify: 'Classify names', generate: 'Generate names' };
+/**
+ * A language model's own defaults for the fields the page has (the CLI's LM_DEFAULTS: batch 32, lr 0.005;
+ * the cosine schedule has no field and is applied in readSettings). Switching the task swaps a field that
+ * still holds the other task's default; a value the user typed stays.
+ */
+const TASK_DEFAULTS: Record<Task, Record<string, number>> = {
+  classify: { batch: DEFAULT_TRAIN_OPTIONS.batchSize, lr: DEFAULT_TRAIN_OPTIONS.lr },
+  generate: { batch: LM_DEFAULTS.batchSize, lr: LM_DEFAULTS.lr },
+};
+/** Classifier-only fields: off and disabled while the task is 'generate' (a generator reads left to right). */
+const CLASSIFIER_ONLY = ['attention', 'bidirectional'];
 /** Older links spell the cell ?cell=. */
 const URL_ALIASES: Record<string, string> = { cell: 'model' };
 
@@ -58,14 +71,48 @@ export function setupControls(): void {
   const shown: Record<string, unknown> = { ...defaultsOf(FIELDS) };
   for (const [flag, s] of entries()) if ('pageDefault' in s && s.pageDefault !== undefined) shown[flag] = s.pageDefault;
   const q = new URLSearchParams(location.search);
+  const given = new Set<string>();
   for (const [name, v] of q) {
     const flag = URL_ALIASES[name] ?? name;
     const s: OptSpec | undefined = SPECS[flag];
-    if (s) shown[flag] = s.type === 'boolean' ? v !== '0' && v !== 'false' : v;
+    if (!s) continue;
+    shown[flag] = s.type === 'boolean' ? v !== '0' && v !== 'false' : v;
+    given.add(flag);
   }
+  // ?task=generate: the language model's defaults for what the URL does not set.
+  const task = taskOf(String(shown.task));
+  for (const [flag, v] of Object.entries(TASK_DEFAULTS[task])) if (!given.has(flag)) shown[flag] = v;
   for (const [flag, v] of Object.entries(shown)) show(flag, v);
+  let shownTask = task;
+  applyTask(task);
+  input('task').addEventListener('change', () => {
+    const next = taskOf(input('task').value);
+    swapTaskDefaults(shownTask, next);
+    shownTask = next;
+    applyTask(next);
+  });
   form.addEventListener('input', () => recheck());
   form.addEventListener('change', () => recheck());
+}
+
+const taskOf = (v: string): Task => (v === 'generate' ? 'generate' : 'classify');
+
+/** Fields still at the old task's default get the new task's. */
+function swapTaskDefaults(from: Task, to: Task): void {
+  for (const [flag, v] of Object.entries(TASK_DEFAULTS[to])) {
+    if (Number(input(flag).value) === TASK_DEFAULTS[from][flag]) show(flag, v);
+  }
+}
+
+/** Classifier-only checkboxes are unchecked and disabled for a language model. */
+function applyTask(task: Task): void {
+  for (const flag of CLASSIFIER_ONLY) {
+    const e = input(flag);
+    if (task === 'generate') show(flag, false);
+    e.disabled = task === 'generate' || byId<HTMLFormElement>('controls').dataset.locked === 'true';
+    e.closest('label')?.classList.toggle('off', task === 'generate');
+    e.title = task === 'generate' ? 'Only for classifiers: a generation model reads names left to right' : (SPECS[flag]?.help ?? '');
+  }
 }
 
 function show(flag: string, v: unknown): void {
@@ -76,6 +123,8 @@ function show(flag: string, v: unknown): void {
 
 /** A loaded model's shape in the form (cell, hidden, layers, attention, bidirectional), so Train retrains it. */
 export function showModelConfig(c: ModelConfig): void {
+  show('task', c.task ?? 'classify');
+  applyTask(taskOf(c.task ?? 'classify'));
   show('model', c.cell);
   show('hidden', c.hidden);
   show('layers', c.layers);
@@ -114,8 +163,10 @@ function readValues(): PageValues {
 export function readSettings(readEvery: number): Settings {
   const v = readValues();
   const options = trainOptionsFrom({ ...defaultsOf(specsFor('train')), ...v }, { cell: v.model, layers: v.layers, bidirectional: v.bidirectional, attention: v.attention });
+  // The page has no schedule field: a language model trains with its own (cosine), as the CLI's default.
+  if (v.task === 'generate') options.lrSchedule = LM_DEFAULTS.lrSchedule;
   markInvalid(null);
-  return { options: { ...options, readEvery }, limit: v.limit };
+  return { options: { ...options, task: v.task, readEvery }, limit: v.limit };
 }
 
 /** Shows a settings problem under the form and marks its field (null: none). */
@@ -153,5 +204,8 @@ function recheck(): void {
 
 /** Locks the settings while a run uses them. */
 export function lockControls(locked: boolean): void {
-  byId<HTMLFormElement>('controls').querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select').forEach((e) => (e.disabled = locked));
+  const form = byId<HTMLFormElement>('controls');
+  form.dataset.locked = String(locked);
+  form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select').forEach((e) => (e.disabled = locked));
+  applyTask(taskOf(input('task').value));
 }

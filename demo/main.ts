@@ -13,6 +13,9 @@ import { openCpu, openGpu, type Engine } from './engine.js';
 import { catchUnhandled, reportError } from './errors.js';
 import { describeModel, downloadModel, readModelFile } from './modelio.js';
 import { NameBox } from './namebox.js';
+import { GeneratePanel } from './generate.js';
+import { KnownNames } from '../src/generate/novelty.js';
+import { splitNames, DEFAULT_SPLIT_SEED } from '../src/data/split.js';
 import { TrainingPanel } from './training.js';
 
 let engine: Engine | null = null;
@@ -24,6 +27,21 @@ catchUnhandled();
 setupControls();
 const panel = new TrainingPanel();
 const nameBox = new NameBox(() => engine?.be ?? null);
+const generatePanel = new GeneratePanel(() => engine?.be ?? null, knownNames);
+
+/**
+ * The training names of a model's split (as `webgpu-rnn generate` marks them), or null when the page has no
+ * names or other languages than the model. Cached per split.
+ */
+let knownCache: { key: string; known: KnownNames } | null = null;
+function knownNames(m: Model): KnownNames | null {
+  if (!names || names.data.languages.join('\n') !== m.languages.join('\n')) return null;
+  const t = m.training;
+  const split = { seed: t?.splitSeed ?? DEFAULT_SPLIT_SEED, testFraction: t?.testFraction ?? 0.2, dedup: t?.dedup ?? false };
+  const key = JSON.stringify(split);
+  if (knownCache?.key !== key) knownCache = { key, known: new KnownNames(splitNames(names.data, split).train) };
+  return knownCache.known;
+}
 
 function refresh(): void {
   byId<HTMLButtonElement>('train').disabled = !engine || !names || training;
@@ -43,6 +61,7 @@ function useEngine(e: Engine): void {
   setState('device', e.kind);
   refresh();
   nameBox.refresh(); // a model loaded before the device was ready can run now
+  generatePanel.deviceReady();
 }
 
 async function initDevice(): Promise<void> {
@@ -65,6 +84,7 @@ byId('use-cpu').addEventListener('click', () => useEngine(openCpu()));
 
 function useNames(n: LoadedNames): void {
   names = n;
+  knownCache = null;
   const { train, test } = trainData(n.data, undefined, 1);
   byId('data-status').textContent = `${int(countNames(n.data))} names in ${n.data.languages.length} languages from ${n.source} · ` +
     `${int(train.length)} to train on, ${int(test.length)} to test`;
@@ -116,6 +136,7 @@ function useModel(m: Model, source: 'trained' | 'loaded', file?: string): void {
   setMessage(byId('model-error'), null);
   setState('model', source);
   nameBox.setModel(m);
+  generatePanel.setModel(m);
   refresh();
 }
 

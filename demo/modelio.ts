@@ -1,11 +1,11 @@
 // Model files, in the CLI's format (src/train/modelfile.ts): download the current model, read a picked one.
-import { describeConfig } from '../src/model/config.js';
+import { describeConfig, isGenerative } from '../src/model/config.js';
 import { parseModel, serializeModel, type Model } from '../src/train/modelfile.js';
 import { pct } from './dom.js';
 
 export function fileNameFor(m: Model): string {
   const c = m.config;
-  return `webgpu-rnn-${c.bidirectional ? 'bi' : ''}${c.cell}${c.attention ? '-att' : ''}-h${c.hidden}${c.layers > 1 ? `-l${c.layers}` : ''}.json`;
+  return `webgpu-rnn-${isGenerative(c) ? 'lm-' : ''}${c.bidirectional ? 'bi' : ''}${c.cell}${c.attention ? '-att' : ''}-h${c.hidden}${c.layers > 1 ? `-l${c.layers}` : ''}.json`;
 }
 
 /** Offers the model as a file download. */
@@ -28,6 +28,8 @@ export async function readModelFile(file: File): Promise<Model> {
 /** One line about a model: what it is and how well it did. */
 export function describeModel(m: Model): string {
   const t = m.training;
-  const acc = t?.testAccuracy !== undefined ? `; test accuracy ${pct(t.testAccuracy)} after ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}` : '';
-  return `${describeConfig(m.config)}${acc}`;
+  const after = t ? ` after ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}` : '';
+  const score = t?.testNll !== undefined ? `; test NLL ${t.testNll.toFixed(3)} nats per symbol (${(t.testNll / Math.LN2).toFixed(3)} bits)${after}`
+    : t?.testAccuracy !== undefined ? `; test accuracy ${pct(t.testAccuracy)}${after}` : '';
+  return `${describeConfig(m.config)}${score}`;
 }

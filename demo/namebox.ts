@@ -7,10 +7,12 @@ import type { Backend } from '../src/core/backend.js';
 import type { Model } from '../src/train/modelfile.js';
 import { hasLetter } from '../src/data/vocab.js';
 import { EmptyNameError, Predictor, type Prediction } from '../src/train/predict.js';
+import { isGenerative } from '../src/model/config.js';
 import { byId, el, pct } from './dom.js';
 import { reportError } from './errors.js';
 
 const DEBOUNCE_MS = 120;
+const LM_MESSAGE = 'This model generates names (a language model): it does not guess languages. Use “Generate names”, or train (task “Classify names”) or load a classifier to try names.';
 const TOP = 3;
 
 export class NameBox {
@@ -69,12 +71,16 @@ export class NameBox {
     if (!be) return; // kept in `next` until a device is ready
     this.next = null;
     this.predictor?.dispose();
-    this.predictor = new Predictor(be, model);
+    this.predictor = null;
     this.model = model;
+    // A language model guesses no languages; predictOnce says so.
+    if (!isGenerative(model.config)) this.predictor = new Predictor(be, model);
   }
 
   private async predictOnce(): Promise<void> {
     const text = this.input.value;
+    // A language model guesses no languages: say so, whatever the text.
+    if (this.model && isGenerative(this.model.config)) return this.show(null, text, LM_MESSAGE, 'language-model');
     if (text.trim() === '') return this.show(null, text, this.predictor ? 'Type a surname.' : 'Train a model or load one, then type a surname.');
     if (!hasLetter(text)) {
       return this.show(null, text, `No letter a–z in “${text.trim()}”: the model reads only letters (accents dropped), so it has nothing to go on.`, 'no-letters');
@@ -95,10 +101,10 @@ export class NameBox {
 
   /**
    * The top languages of `p`, or (p null) just `message`. On the list, `data-name` is the name whose
-   * languages it shows; `data-state` says what the box shows ('ranked', 'no-letters', 'no-model') and
-   * `data-for` for which text (tests wait on these).
+   * languages it shows; `data-state` says what the box shows ('ranked', 'no-letters', 'no-model',
+   * 'language-model') and `data-for` for which text (tests wait on these).
    */
-  private show(p: Prediction | null, text: string, message?: string, state?: 'no-letters' | 'no-model'): void {
+  private show(p: Prediction | null, text: string, message?: string, state?: 'no-letters' | 'no-model' | 'language-model'): void {
     this.list.replaceChildren();
     this.explain.replaceChildren();
     delete this.explain.dataset.name;

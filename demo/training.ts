@@ -38,6 +38,7 @@ export class TrainingPanel {
       this.chart.reset(steps * o.epochs);
       this.table.tBodies[0]!.replaceChildren();
       this.table.hidden = true;
+      this.showTask(trainer.lm);
       this.set('stat-epoch', `0/${o.epochs}`);
       this.set('stat-loss', '–');
       this.set('names-per-sec', '–');
@@ -63,8 +64,11 @@ export class TrainingPanel {
       const last = trainer.epochs[trainer.epochs.length - 1];
       const speed = trainer.epochs.length ? trainer.epochs.reduce((a, e) => a + e.namesPerSec, 0) / trainer.epochs.length : 0;
       if (speed) byId('names-per-sec').dataset.average = speed.toFixed(1);
+      const result = last?.lm
+        ? `test NLL ${last.lm.nll.toFixed(3)} nats per symbol (${last.lm.bitsPerSymbol.toFixed(3)} bits), ${int(speed)} names/s on average. Generate names, or save the model.`
+        : `test accuracy ${pct(last?.test.accuracy ?? 0)}, ${int(speed)} names/s on average. Try a name, or save the model.`;
       setMessage(this.status, done
-        ? `Done: test accuracy ${pct(last!.test.accuracy)}, ${int(speed)} names/s on average. Try a name, or save the model.`
+        ? `Done: ${result}`
         : `Stopped after ${trainer.stepCount} steps${last ? ` (${trainer.epochs.length} full epoch${trainer.epochs.length === 1 ? '' : 's'})` : ''}; the model keeps the weights it had.`);
       return done ? 'done' : 'stopped';
     } finally {
@@ -88,7 +92,30 @@ export class TrainingPanel {
     else if (!this.stopRequested) setMessage(this.status, `Epoch ${p.epoch} of ${epochs}: step ${p.step} of ${p.steps}.`);
   }
 
+  /** Column heads and the test figure for the task: accuracy and macro-F1, or NLL in nats and bits per symbol. */
+  private showTask(lm: boolean): void {
+    byId('stat-test-label').textContent = lm ? 'Test NLL' : 'Test accuracy';
+    const heads = this.table.tHead!.rows[0]!.cells;
+    heads[2]!.textContent = lm ? 'Test NLL (nats)' : 'Test acc.';
+    heads[2]!.title = lm ? 'Negative log-likelihood per symbol of the test names (characters and the end), in nats' : '';
+    heads[3]!.textContent = lm ? 'Bits/symbol' : 'Macro-F1';
+    heads[3]!.title = lm ? 'The same, in bits per symbol (nats / ln 2)' : '';
+    this.table.dataset.task = lm ? 'generate' : 'classify';
+  }
+
   private epochRow(r: EpochResult): void {
+    if (r.lm) {
+      this.table.tBodies[0]!.append(el('tr', { 'data-epoch': r.epoch, 'data-nll': r.lm.nll.toFixed(6), 'data-bits': r.lm.bitsPerSymbol.toFixed(6), 'data-loss': r.trainLoss.toFixed(6) },
+        el('td', {}, String(r.epoch)),
+        el('td', {}, r.trainLoss.toFixed(3)),
+        el('td', {}, r.lm.nll.toFixed(3)),
+        el('td', {}, r.lm.bitsPerSymbol.toFixed(3)),
+        el('td', {}, int(r.namesPerSec)),
+        el('td', {}, r.seconds.toFixed(1))));
+      this.table.hidden = false;
+      this.set('stat-accuracy', r.lm.nll.toFixed(3));
+      return;
+    }
     const row = el('tr', { 'data-epoch': r.epoch, 'data-accuracy': r.test.accuracy.toFixed(6), 'data-loss': r.trainLoss.toFixed(6) },
       el('td', {}, String(r.epoch)),
       el('td', {}, r.trainLoss.toFixed(3)),

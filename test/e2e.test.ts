@@ -125,6 +125,44 @@ function expectSamePredictions(page: Ranked[], ref: Ranked[], what: string): voi
   page.forEach((x, i) => expect(Math.abs(x.prob - ref[i]!.prob), `${what}: ${x.language}`).toBeLessThan(1e-4));
 }
 
+interface GenSettings {
+  language: string;
+  count: number;
+  temperature: number;
+  topK: number;
+  seed: number;
+  start: string;
+}
+
+interface CliName {
+  name: string;
+  language: string;
+  new: boolean | null;
+}
+
+function cliGenerate(model: string, s: GenSettings): CliName[] {
+  const r = cli(['generate', '--model', model, '--language', s.language, '--count', String(s.count), '--temperature', String(s.temperature),
+    '--top-k', String(s.topK), '--seed', String(s.seed), ...(s.start ? ['--start', s.start] : []), '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as CliName[];
+}
+
+/** Fills the Generate panel, presses Generate, and returns the names it lists. */
+async function generateInPage(page: Page, s: GenSettings): Promise<{ name: string; language: string; known: string }[]> {
+  await page.selectOption('#gen-language', s.language);
+  await page.fill('#gen-count', String(s.count));
+  await page.fill('#gen-temperature', String(s.temperature));
+  await page.fill('#gen-top-k', String(s.topK));
+  await page.fill('#gen-seed', String(s.seed));
+  await page.fill('#gen-start', s.start);
+  // Cleared first, so that the wait below sees this press's result, not the previous one.
+  await page.$eval('#gen-results', (e) => e.setAttribute('data-state', 'pending'));
+  await page.click('#generate');
+  await page.waitForSelector('#gen-results[data-state="done"], #gen-results[data-state="error"]', { timeout: 30_000 });
+  expect(await page.getAttribute('#gen-results', 'data-state'), await page.textContent('#gen-status') ?? '').toBe('done');
+  return page.$$eval('#gen-names li', (lis) => lis.map((li) => ({ name: li.getAttribute('data-name')!, language: li.getAttribute('data-language')!, known: li.getAttribute('data-known')! })));
+}
+
 function cliTrain(out: string, args: string[]): void {
   const r = cli(['train', '--hidden', '32', '--epochs', '1', '--limit', '2000', ...args, '--out', out]);
   expect(r.code, r.stderr).toBe(0);
@@ -229,6 +267,79 @@ describe('demo page in Chromium', () => {
       expectTop3(got);
       expectSamePredictions(got, ref[i]!, `CLI model, ${name}`);
     }
+    // A classifier in the Generate panel: a message, no names.
+    await page.click('#generate');
+    await page.waitForSelector('#gen-results[data-state="classifier"]');
+    expect(await page.textContent('#gen-status')).toMatch(/classifier .*cannot generate names/);
+    expect(await page.$$('#gen-names li')).toHaveLength(0);
+  });
+
+  it('trains a language model in the page: the loss falls, test NLL per epoch, and the CLI generates the same names from its file', async () => {
+    const page = await openPage('?task=generate&model=gru&hidden=16&epochs=1&limit=1000');
+    await ready(page);
+    // A language model's own defaults (the CLI's), and no classifier-only options.
+    expect(await page.inputValue('#batch')).toBe('32');
+    expect(await page.inputValue('#lr')).toBe('0.005');
+    expect(await page.isDisabled('#attention')).toBe(true);
+    await page.click('#train');
+    await page.waitForSelector('body[data-run="done"], body[data-run="failed"]', { timeout: 100_000 });
+    expect(await page.getAttribute('body', 'data-run'), await page.textContent('#run-status') ?? '').toBe('done');
+    const losses = (await page.getAttribute('#chart', 'data-losses'))!.split(',').map(Number);
+    expect(losses.length).toBeGreaterThanOrEqual(6);
+    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+    expect(mean(losses.slice(-2))).toBeLessThan(mean(losses.slice(0, 2)) - 0.2);
+    expect(await page.textContent('#stat-test-label')).toBe('Test NLL');
+    const rows = await page.$$eval('#epoch-table tbody tr', (trs) => trs.map((tr) => ({ nll: Number(tr.getAttribute('data-nll')), bits: Number(tr.getAttribute('data-bits')) })));
+    expect(rows).toHaveLength(1);
+    // Better than a uniform guess over the 59 symbols (ln 59 = 4.08 nats), and bits = nats / ln 2.
+    expect(rows[0]!.nll).toBeLessThan(Math.log(59) - 0.2);
+    expect(rows[0]!.bits).toBeCloseTo(rows[0]!.nll / Math.LN2, 4);
+    expect(await page.textContent('#run-status')).toMatch(/test NLL \d\.\d{3} nats per symbol \(\d\.\d{3} bits\)/);
+
+    const s: GenSettings = { language: 'Japanese', count: 8, temperature: 0.8, topK: 0, seed: 11, start: '' };
+    const got = await generateInPage(page, s);
+    expect(got).toHaveLength(8);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const file = join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    const m = parseModel(readFileSync(file, 'utf8'), file);
+    expect(m.config).toMatchObject({ task: 'generate', cell: 'gru', hidden: 16 });
+    expect(m.training?.testNll).toBeCloseTo(rows[0]!.nll, 5);
+    expect(got.map((n) => n.name)).toEqual(cliGenerate(file, s).map((n) => n.name));
+  });
+
+  it('a language model trained by the CLI generates the same names in the page as webgpu-rnn generate', async () => {
+    const file = join(tmp, 'cli-lm.json');
+    const r = cli(['train', '--task', 'generate', '--hidden', '16', '--epochs', '1', '--limit', '300', '--out', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const page = await openPage();
+    await ready(page);
+    await page.setInputFiles('#model-file', file);
+    await page.waitForSelector('body[data-model="loaded"]');
+    await page.waitForSelector('#gen-results[data-state="ready"]');
+    const settings: GenSettings[] = [
+      { language: 'Russian', count: 12, temperature: 0.9, topK: 0, seed: 7, start: '' },
+      { language: 'all', count: 2, temperature: 0.5, topK: 12, seed: 3, start: 'Ka' },
+    ];
+    for (const s of settings) {
+      const ref = cliGenerate(file, s);
+      const got = await generateInPage(page, s);
+      expect(got.map((n) => n.name), JSON.stringify(s)).toEqual(ref.map((n) => n.name));
+      expect(got.map((n) => n.language)).toEqual(ref.map((n) => n.language));
+      // Names of the training data are marked as the CLI marks them.
+      expect(got.map((n) => n.known)).toEqual(ref.map((n) => String(!n.new)));
+    }
+    expect(new Set((await generateInPage(page, settings[1]!)).map((n) => n.language)).size).toBe(18);
+    // A language model in "Try a name": a message, no languages.
+    await page.fill('#name', 'Schmidt');
+    await page.waitForSelector('#predictions[data-state="language-model"]', { state: 'attached' });
+    expect(await page.textContent('#predict-hint')).toMatch(/generates names .*does not guess languages/);
+    // A start outside the vocabulary: one line naming the field, and the field marked.
+    await page.fill('#gen-start', 'Kä');
+    await page.click('#generate');
+    await page.waitForSelector('#gen-error:not([hidden])');
+    expect(await page.textContent('#gen-error')).toMatch(/^Starts with 'Kä': character 'ä' is not in the vocabulary/);
+    expect(await page.getAttribute('#gen-start', 'aria-invalid')).toBe('true');
   });
 
   it('an attention model shades each character by its attention weight', async () => {
