@@ -330,6 +330,10 @@ describe('demo page in Chromium', () => {
       expect(got.map((n) => n.known)).toEqual(ref.map((n) => String(!n.new)));
     }
     expect(new Set((await generateInPage(page, settings[1]!)).map((n) => n.language)).size).toBe(18);
+    expect(await page.getAttribute('#gen-results', 'aria-live')).toBe('polite');
+    // The form shows the loaded model's task, and the panel with names passes axe-core's checks.
+    expect(await page.inputValue('#task')).toBe('generate');
+    expect(await axeViolations(page)).toEqual([]);
     // A language model in "Try a name": a message, no languages.
     await page.fill('#name', 'Schmidt');
     await page.waitForSelector('#predictions[data-state="language-model"]', { state: 'attached' });
