@@ -11,12 +11,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GpuBackend } from '../src/gpu/backend.js';
 import { describeAdapter, type AdapterSummary } from '../src/gpu/device.js';
 import { DispatchTimer } from '../src/gpu/profiler.js';
-import { tuningFor } from '../src/gpu/tuning.js';
+import { tuningFor } from '../src/tune/tuning.js';
 import { ALL_KERNELS } from '../src/kernels.js';
 import { cellSpec, type CellSpec } from '../src/model/cells.js';
 import { CELL_TYPES, type CellType } from '../src/model/config.js';
-import type { Recurrence } from '../src/model/network.js';
-import { resolveRecurrence } from '../src/gpu/recurrence.js';
+import { resolveRecurrence, type Recurrence } from '../src/tune/recurrence.js';
 import { requestNodeDevice } from '../src/node/device.js';
 import { FileError, prepareOutput, writeFileAtomic } from '../src/node/files.js';
 import { kernelCases } from './cases.js';
@@ -84,10 +83,10 @@ function printProbe(p: ProbeResult, s: AdapterSummary): void {
   out(`roof (best gemm rate seen): ${fmt(p.roofGflops, 2)} GFLOP/s;  dispatch floor: ${fmt(p.dispatchFloorUs, 1)} µs;  stream (adam, ${p.streamElements} elements): ${fmt(p.streamGBps, 2)} GB/s`);
   const known = tuningFor(s);
   const same = known.gemm.WG_X === b.WG_X && known.gemm.WG_Y === b.WG_Y && known.gemm.TM === b.TM && known.gemm.TN === b.TN;
-  out(`src/gpu/tuning.ts '${known.name}' tile for large products: ${JSON.stringify(known.gemm)} (${known.source})${same ? ' — matches the probe' : ' — differs from the probe'}`);
+  out(`src/tune/tuning.ts '${known.name}' tile for large products: ${JSON.stringify(known.gemm)} (${known.source})${same ? ' — matches the probe' : ' — differs from the probe'}`);
   if (!same) {
     const g = p.bestBySize['1024'] ?? p.roofGflops;
-    out(`  to record the probe's tile for this adapter, give its entry in src/gpu/tuning.ts gemm: ${JSON.stringify(b).replace(/"/g, '')}, gemmGflops: ${fmt(g, 1)} (after checking the training shapes in the kernel table: '+tile' rows)`);
+    out(`  to record the probe's tile for this adapter, give its entry in src/tune/tuning.ts gemm: ${JSON.stringify(b).replace(/"/g, '')}, gemmGflops: ${fmt(g, 1)} (after checking the training shapes in the kernel table: '+tile' rows)`);
   }
   out();
 }
@@ -120,7 +119,7 @@ function printSteps(rows: StepRow[]): void {
   ));
   out();
   for (const alt of new Set(rows.map((r) => r.alternative).filter(Boolean))) out(`${rows.find((r) => r.alternative === alt)!.model.split('/')[1]}: ${alt}`);
-  out(`tuning: ${[...new Set(rows.filter((r) => !r.alternative).map((r) => r.tuning))].join(', ')} (src/gpu/tuning.ts) for the rows without an alternative`);
+  out(`tuning: ${[...new Set(rows.filter((r) => !r.alternative).map((r) => r.tuning))].join(', ')} (src/tune/tuning.ts) for the rows without an alternative`);
   out('Per-kernel share of one step (each dispatch of the step replayed alone; % of their sum), by kernel:');
   const share = (b: StepRow['breakdown'][number]) => `${b.kernel} ${fmt(b.pct, 1)}% (${b.dispatches}x, ${fmt(b.ms, 2)} ms)`;
   for (const r of rows) out(`  ${r.model} ${r.shape}: ${r.byKernel.map(share).join('; ')}`);
@@ -297,7 +296,7 @@ async function main(): Promise<number> {
     printProbe(probe, s);
   }
   const roof = probe?.roofGflops ?? tuning.gemmGflops ?? null;
-  if (!probe) notes.push(roof ? `no probe: roof from src/gpu/tuning.ts (${roof} GFLOP/s)` : 'no probe and no tuning entry: no %roof');
+  if (!probe) notes.push(roof ? `no probe: roof from src/tune/tuning.ts (${roof} GFLOP/s)` : 'no probe and no tuning entry: no %roof');
 
   // Cells the model code has (lstm arrives with another change; skipped with a note until then).
   const cells: { name: CellType; spec: CellSpec }[] = [];
@@ -341,7 +340,7 @@ async function main(): Promise<number> {
     const known = new Set(kernelRows.map((r) => r.kernel));
     const uncovered = ALL_KERNELS.map((k) => k.name).filter((n) => !known.has(n) && (!opts!.kernels.length || opts!.kernels.includes(n)));
     if (uncovered.length) notes.push(`kernels without a bench case here: ${uncovered.join(', ')}`);
-    notes.push(`production rows use the '${tuning.name}' tuning's tunables for their shape (src/gpu/tuning.ts); 'alt' and '+tile' rows are other tunables of the same kernel (bench/variants.ts)`);
+    notes.push(`production rows use the '${tuning.name}' tuning's tunables for their shape (src/tune/tuning.ts); 'alt' and '+tile' rows are other tunables of the same kernel (bench/variants.ts)`);
   }
 
   // Training steps and epochs.

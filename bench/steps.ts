@@ -7,10 +7,11 @@ import type { Backend, Buf } from '../src/core/backend.js';
 import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
 import type { DispatchTimer } from '../src/gpu/profiler.js';
-import type { Tuning } from '../src/gpu/tuning.js';
+import type { Tuning } from '../src/tune/tuning.js';
 import { cellSpec } from '../src/model/cells.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';
-import { Network, type Recurrence } from '../src/model/network.js';
+import { Network } from '../src/model/network.js';
+import type { Recurrence } from '../src/tune/recurrence.js';
 import { Optimizer } from '../src/model/optimizer.js';
 import type { PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
@@ -93,7 +94,7 @@ export interface Throughput {
 
 export interface StepRow {
   model: string;
-  /** The Tuning the network ran with (src/gpu/tuning.ts entry name, or an alternative's). */
+  /** The Tuning the network ran with (src/tune/tuning.ts entry name, or an alternative's). */
   tuning: string;
   /** What the alternative measured is (bench/variants.ts), null for production. */
   alternative: string | null;
@@ -224,7 +225,7 @@ function breakdownKey(r: Recorded): string {
 
 /**
  * `recurrence`: the network's strategy ('step': a dispatch per position; 'sequence': one per layer and
- * direction); the caller passes what the CLI would choose for this adapter (src/gpu/recurrence.ts) or the
+ * direction); the caller passes what the CLI would choose for this adapter (src/tune/recurrence.ts) or the
  * other one for comparison.
  */
 export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: BenchData, cell: CellType, attention: boolean, shape: Shape, o: StepOptions, tuning: Tuning, alt: StepAlternative | undefined, recurrence: Recurrence, label = ''): Promise<StepRow | string> {

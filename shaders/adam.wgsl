@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/adam.ts
 // adam.wgsl — Adam update over the flat parameter vector, as torch.optim.Adam (no weight decay) after
 // clipping, with bias corrections folded into two scalars computed on the host:
 //   g = grad * stats[4];  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/attention_bwd.ts
 // attention_bwd.wgsl — backward of attention_fwd for each row b, given the feature gradient dc = dfeat[b]:
 //   da_t = dc . y_t                       de_t = alpha_t (da_t - sum_s alpha_s da_s)    (softmax backward)
 //   ext[t] += alpha_t dc + de_t w         (y_t reaches the loss through the weighted sum and its score)

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/attention_fwd.ts
 // attention_fwd.wgsl — attention over the top layer's outputs, the classifier's feature instead of
 // final_gather's. For each row b of the batch, over its own positions t < len_b only:
 //   e_t = w . y_t + bias        alpha_t = exp(e_t - max_s e_s) / sum_s exp(e_s - max_s e_s)

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/colsum.ts
 // colsum.wgsl — column sums, for bias gradients, into up to two places (both biases of a layer at once):
 //   s[j] = sum_{i < rows} a[off_a + i*lda + j]            for j < width
 //   out[off_out + j] = s[j]            for j < split

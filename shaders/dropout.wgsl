@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/dropout.ts
 // dropout.wgsl — inverted dropout with a counter-based mask (no random state to store or upload):
 //   keep(i) = hash(i ^ hash(seed)) >= threshold          (threshold = round(p * 2^32))
 //   y[i] = keep(i) ? x[i] * scale : 0                    (scale = 1 / (1 - p))

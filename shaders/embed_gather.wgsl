@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/embed_gather.ts
 // embed_gather.wgsl — input projection of one-hot characters, as a row gather (no matrix product):
 //   out[i, j] = W[tok[i], j] + bias[j]                            for i < n (packed rows), j < width
 //   out[i, j] = W[tok[i], j] + W[tok[off_tok2 + i], j] + bias[j]  with hots = 2 (two-hot inputs)
@@ -5,7 +6,7 @@
 // language model's input is two-hot (its symbol and its language: src/generate/symbols.ts), hence hots = 2.
 // Dispatch: (ceil(width / WG), min(n, ROWS, 65535)); workgroup rows stride over packed rows, so ROWS (used by
 // the grid only) trades workgroups for rows per workgroup: on lavapipe, one workgroup per packed row made
-// thousands of tiny workgroups and each costs a fixed overhead (src/gpu/tuning.ts). Limits: none beyond
+// thousands of tiny workgroups and each costs a fixed overhead (src/tune/tuning.ts). Limits: none beyond
 // buffer sizes.
 
 struct Params {

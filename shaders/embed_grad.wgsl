@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/embed_grad.ts
 // embed_grad.wgsl — gradient of the one-hot input projection (the transpose of embed_gather):
 //   out[c, j] = sum_{i : tok[i] = c} dg[i, j]
 // Rows are grouped by character on the host (CSR: rows_by_char[start[c] .. start[c+1]]), so each output

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/final_gather.ts
 // final_gather.wgsl — the feature each row's classifier sees without attention: the forward direction's
 // state at the row's true last character and, when bidirectional, the backward direction's state at its
 // first character (where the backward reading ends):

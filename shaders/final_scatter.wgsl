@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/final_scatter.ts
 // final_scatter.wgsl — backward of final_gather: adds each row's feature gradient into the gradient of the
 // top layer's output at the positions final_gather read (every (row, position, column) at most once):
 //   ext[last[b], k] += dfeat[b, k]   (k < H);     ext[b, H + k] += dfeat[b, H + k]   (k < H, bidirectional)

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/gemm.ts
 // gemm.wgsl — general matrix product with optional bias and accumulation:
 //   C[m, n] = (ACCUMULATE ? C[m, n] : 0) + sum_k A(m, k) * B(k, n) + (has_bias ? bias[n] : 0)
 //   A(m, k) = TRANS_A ? a[off_a + k*lda + m] : a[off_a + m*lda + k]

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/grad_clip.ts
 // grad_clip.wgsl — second half of the global gradient norm, and the clipping factor (as PyTorch's
 // clip_grad_norm_):
 //   norm = sqrt(sum partial);   scale = (max_norm > 0 && norm > max_norm) ? max_norm / (norm + 1e-6) : 1

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/grad_sumsq.ts
 // grad_sumsq.wgsl — first half of the global gradient norm: one partial sum of squares per workgroup,
 //   partial[w] = sum of g[i]^2 over the w-th chunk of WG * ITEMS elements
 // Tree reduction in workgroup memory (deterministic, no atomics). Dispatch: (ceil(n / (WG*ITEMS))).

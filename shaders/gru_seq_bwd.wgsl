@@ -1,3 +1,5 @@
+// CPU twin: src/cpu/kernels/gru_seq_bwd.ts
+// Entry point and time-schedule walk: shaders/lib/seq_walk.wgsl (prepended); this file supplies seq_position.
 // gru_seq_bwd.wgsl — backpropagation through time of a whole GRU recurrence in ONE dispatch. It computes
 // exactly what gru_step_bwd.wgsl computes over the step schedule, last step of the reading order first:
 // at each target position tgt, for every active row,
@@ -47,91 +49,81 @@ const DS = 512u; // tunable
 
 var<workgroup> ds: array<f32, 2u * RB * DS>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+const SEQ_BACKWARD = true;
+
+// Whether the state carried between positions (the recurrent gate gradients of the next position read ('cur')) fits workgroup memory.
+fn seq_state_in_ws() -> bool {
+  return 3u * p.h <= DS;
+}
+
+// Nothing to reset per block: rows without a 'cur' never read the state.
+fn seq_begin_block(lid: u32) {}
+
+// One position of the walk (shaders/lib/seq_walk.wgsl main): st.pos, step s, for the block's rows from r0
+// (lengths len); the walk puts a barrier after it.
+fn seq_position(lid: u32, r0: u32, len: array<u32, RB>, st: SeqStep, s: u32) {
   let H = p.h;
-  let T = p.steps;
-  let rev = p.reverse == 1u;
-  let in_ws = 3u * H <= DS;
-  let nblk = (p.batch + RB - 1u) / RB;
-  for (var blk = wg.x; blk < nblk; blk += nwg.x) {
-    let r0 = blk * RB;
-    let len0 = ints[p.off_lengths + r0];
-    var len: array<u32, RB>;
-    for (var i = 0u; i < RB; i++) {
-      len[i] = select(0u, ints[p.off_lengths + min(r0 + i, p.batch - 1u)], r0 + i < p.batch);
-    }
-    for (var s = 0u; s < T; s++) {
-      let pos = select(T - 1u - s, s, rev); // backward reading order
-      if (len0 <= pos) {
-        if (rev) { break; } // the block's rows have all ended
-        continue; // rows start at their own last character
-      }
-      let off = ints[p.off_offsets + pos];
-      let cur_ok = select(pos + 1u < T, pos > 0u, rev);
-      let cur_pos = select(min(pos + 1u, T - 1u), max(pos, 1u) - 1u, rev);
-      let off_cur = ints[p.off_offsets + cur_pos];
-      let any_cur = cur_ok && len0 > cur_pos;
-      var has_cur: array<bool, RB>;
-      for (var i = 0u; i < RB; i++) { has_cur[i] = cur_ok && len[i] > cur_pos; }
-      let rd = (s & 1u) * RB * DS; // this position reads dgh[cur] here ...
-      let wr = RB * DS - rd;       // ... and writes dgh[tgt] there
-      for (var k0 = 0u; k0 < H; k0 += WG) {
-        let k = k0 + lid.x;
-        let kk = min(k, H - 1u);
-        var acc = array<f32, RB>();
-        if (any_cur) {
-          if (in_ws) {
-            for (var j = 0u; j < 3u * H; j++) {
-              let wv = w[p.off_w + kk * 3u * H + j];
-              for (var i = 0u; i < RB; i++) { acc[i] = fma(ds[rd + i * DS + j], wv, acc[i]); }
-            }
-          } else {
-            for (var j = 0u; j < 3u * H; j++) {
-              let wv = w[p.off_w + kk * 3u * H + j];
-              for (var i = 0u; i < RB; i++) {
-                let row = off_cur + r0 + select(0u, i, has_cur[i]);
-                acc[i] = fma(dg[row * 6u * H + 3u * H + j], wv, acc[i]);
-              }
-            }
-          }
+  let in_ws = seq_state_in_ws();
+  let pos = st.pos;
+  let len0 = len[0];
+  let off = st.off;
+  let off_cur = st.off_nb;
+  let any_cur = st.nb_ok && len0 > st.nb_pos;
+  var has_cur = seq_has_nb(len, st);
+  let rd = (s & 1u) * RB * DS; // this position reads dgh[cur] here ...
+  let wr = RB * DS - rd;       // ... and writes dgh[tgt] there
+  for (var k0 = 0u; k0 < H; k0 += WG) {
+    let k = k0 + lid;
+    let kk = min(k, H - 1u);
+    var acc = array<f32, RB>();
+    if (any_cur) {
+      if (in_ws) {
+        for (var j = 0u; j < 3u * H; j++) {
+          let wv = w[p.off_w + kk * 3u * H + j];
+          for (var i = 0u; i < RB; i++) { acc[i] = fma(ds[rd + i * DS + j], wv, acc[i]); }
         }
-        if (k < H) {
+      } else {
+        for (var j = 0u; j < 3u * H; j++) {
+          let wv = w[p.off_w + kk * 3u * H + j];
           for (var i = 0u; i < RB; i++) {
-            if (len[i] <= pos) { break; } // active rows are a prefix
-            let pt = off + r0 + i;
-            var d = ext[pt * p.ld_ext + p.col_ext + k];
-            if (has_cur[i]) {
-              let pc = off_cur + r0 + i;
-              d += acc[i] + dh[pc * H + k] * cache[pc * 5u * H + H + k];
-            }
-            dh[pt * H + k] = d;
-            let c = pt * 5u * H;
-            let r = cache[c + k];
-            let z = cache[c + H + k];
-            let n = cache[c + 2u * H + k];
-            let hn = cache[c + 3u * H + k];
-            let hp = cache[c + 4u * H + k];
-            let dan = d * (1.0 - z) * (1.0 - n * n);
-            let dar = dan * hn * r * (1.0 - r);
-            let daz = d * (hp - n) * z * (1.0 - z);
-            let o = pt * 6u * H;
-            dg[o + k] = dar;
-            dg[o + H + k] = daz;
-            dg[o + 2u * H + k] = dan;
-            dg[o + 3u * H + k] = dar;
-            dg[o + 4u * H + k] = daz;
-            dg[o + 5u * H + k] = dan * r;
-            if (in_ws) {
-              ds[wr + i * DS + k] = dar;
-              ds[wr + i * DS + H + k] = daz;
-              ds[wr + i * DS + 2u * H + k] = dan * r;
-            }
+            let row = off_cur + r0 + select(0u, i, has_cur[i]);
+            acc[i] = fma(dg[row * 6u * H + 3u * H + j], wv, acc[i]);
           }
         }
       }
-      // The next position reads every unit of this position's dgh.
-      if (in_ws) { workgroupBarrier(); } else { storageBarrier(); }
+    }
+    if (k < H) {
+      for (var i = 0u; i < RB; i++) {
+        if (len[i] <= pos) { break; } // active rows are a prefix
+        let pt = off + r0 + i;
+        var d = ext[pt * p.ld_ext + p.col_ext + k];
+        if (has_cur[i]) {
+          let pc = off_cur + r0 + i;
+          d += acc[i] + dh[pc * H + k] * cache[pc * 5u * H + H + k];
+        }
+        dh[pt * H + k] = d;
+        let c = pt * 5u * H;
+        let r = cache[c + k];
+        let z = cache[c + H + k];
+        let n = cache[c + 2u * H + k];
+        let hn = cache[c + 3u * H + k];
+        let hp = cache[c + 4u * H + k];
+        let dan = d * (1.0 - z) * (1.0 - n * n);
+        let dar = dan * hn * r * (1.0 - r);
+        let daz = d * (hp - n) * z * (1.0 - z);
+        let o = pt * 6u * H;
+        dg[o + k] = dar;
+        dg[o + H + k] = daz;
+        dg[o + 2u * H + k] = dan;
+        dg[o + 3u * H + k] = dar;
+        dg[o + 4u * H + k] = daz;
+        dg[o + 5u * H + k] = dan * r;
+        if (in_ws) {
+          ds[wr + i * DS + k] = dar;
+          ds[wr + i * DS + H + k] = daz;
+          ds[wr + i * DS + 2u * H + k] = dan * r;
+        }
+      }
     }
   }
 }

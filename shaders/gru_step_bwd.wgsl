@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/gru_step_bwd.ts
 // gru_step_bwd.wgsl — one step of backpropagation through time for a GRU layer. It finishes the gradient
 // of the state at a target position and turns it into gate gradients there:
 //   dh = ext[tgt] + (row also active at cur ?  dh[cur] * z[cur] + dgh[cur] W_hh^T : 0)
@@ -14,7 +15,7 @@
 // over j (the 3H gate columns) loads TK weights (row k of W_hh, i.e. W_hh^T without a transposed copy) and
 // RB values of dgh[cur] (uniform across the workgroup) and does TK·RB multiply-adds: with one unit per
 // invocation (TK = 1) the dgh loads are not shared across units and each feeds one multiply-add. RB and TK
-// are chosen per dispatch from the active rows and H (src/gpu/tuning.ts); a block computes all RB rows
+// are chosen per dispatch from the active rows and H (src/tune/tuning.ts); a block computes all RB rows
 // even when fewer are active, and skips the product when none of its rows is active at cur.
 // Dispatch: (ceil(H / (WG·TK)), ceil(n_tgt / RB)). Limits: WG <= 256; TK·RB accumulators per invocation.
 

@@ -1,3 +1,5 @@
+// CPU twin: src/cpu/kernels/lstm_seq_bwd.ts
+// Entry point and time-schedule walk: shaders/lib/seq_walk.wgsl (prepended); this file supplies seq_position.
 // lstm_seq_bwd.wgsl — backpropagation through time of a whole LSTM recurrence in ONE dispatch. It computes
 // exactly what lstm_step_bwd.wgsl computes over the step schedule, last step of the reading order first:
 // at each target position tgt, for every active row,
@@ -47,96 +49,86 @@ const DS = 512u; // tunable
 
 var<workgroup> ds: array<f32, 2u * RB * DS>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+const SEQ_BACKWARD = true;
+
+// Whether the state carried between positions (the recurrent gate gradients of the next position read ('cur')) fits workgroup memory.
+fn seq_state_in_ws() -> bool {
+  return 4u * p.h <= DS;
+}
+
+// Nothing to reset per block: rows without a 'cur' never read the state.
+fn seq_begin_block(lid: u32) {}
+
+// One position of the walk (shaders/lib/seq_walk.wgsl main): st.pos, step s, for the block's rows from r0
+// (lengths len); the walk puts a barrier after it.
+fn seq_position(lid: u32, r0: u32, len: array<u32, RB>, st: SeqStep, s: u32) {
   let H = p.h;
-  let T = p.steps;
-  let rev = p.reverse == 1u;
-  let in_ws = 4u * H <= DS;
-  let nblk = (p.batch + RB - 1u) / RB;
-  for (var blk = wg.x; blk < nblk; blk += nwg.x) {
-    let r0 = blk * RB;
-    let len0 = ints[p.off_lengths + r0];
-    var len: array<u32, RB>;
-    for (var i = 0u; i < RB; i++) {
-      len[i] = select(0u, ints[p.off_lengths + min(r0 + i, p.batch - 1u)], r0 + i < p.batch);
-    }
-    for (var s = 0u; s < T; s++) {
-      let pos = select(T - 1u - s, s, rev); // backward reading order
-      if (len0 <= pos) {
-        if (rev) { break; } // the block's rows have all ended
-        continue; // rows start at their own last character
-      }
-      let off = ints[p.off_offsets + pos];
-      let cur_ok = select(pos + 1u < T, pos > 0u, rev);
-      let cur_pos = select(min(pos + 1u, T - 1u), max(pos, 1u) - 1u, rev);
-      let off_cur = ints[p.off_offsets + cur_pos];
-      let any_cur = cur_ok && len0 > cur_pos;
-      var has_cur: array<bool, RB>;
-      for (var i = 0u; i < RB; i++) { has_cur[i] = cur_ok && len[i] > cur_pos; }
-      let rd = (s & 1u) * RB * DS; // this position reads dg[cur] here ...
-      let wr = RB * DS - rd;       // ... and writes dg[tgt] there
-      for (var k0 = 0u; k0 < H; k0 += WG) {
-        let k = k0 + lid.x;
-        let kk = min(k, H - 1u);
-        var acc = array<f32, RB>();
-        if (any_cur) {
-          if (in_ws) {
-            for (var j = 0u; j < 4u * H; j++) {
-              let wv = w[p.off_w + kk * 4u * H + j];
-              for (var i = 0u; i < RB; i++) { acc[i] = fma(ds[rd + i * DS + j], wv, acc[i]); }
-            }
-          } else {
-            for (var j = 0u; j < 4u * H; j++) {
-              let wv = w[p.off_w + kk * 4u * H + j];
-              for (var i = 0u; i < RB; i++) {
-                let row = off_cur + r0 + select(0u, i, has_cur[i]);
-                acc[i] = fma(dg[row * 4u * H + j], wv, acc[i]);
-              }
-            }
-          }
+  let in_ws = seq_state_in_ws();
+  let pos = st.pos;
+  let len0 = len[0];
+  let off = st.off;
+  let off_cur = st.off_nb;
+  let any_cur = st.nb_ok && len0 > st.nb_pos;
+  var has_cur = seq_has_nb(len, st);
+  let rd = (s & 1u) * RB * DS; // this position reads dg[cur] here ...
+  let wr = RB * DS - rd;       // ... and writes dg[tgt] there
+  for (var k0 = 0u; k0 < H; k0 += WG) {
+    let k = k0 + lid;
+    let kk = min(k, H - 1u);
+    var acc = array<f32, RB>();
+    if (any_cur) {
+      if (in_ws) {
+        for (var j = 0u; j < 4u * H; j++) {
+          let wv = w[p.off_w + kk * 4u * H + j];
+          for (var i = 0u; i < RB; i++) { acc[i] = fma(ds[rd + i * DS + j], wv, acc[i]); }
         }
-        if (k < H) {
+      } else {
+        for (var j = 0u; j < 4u * H; j++) {
+          let wv = w[p.off_w + kk * 4u * H + j];
           for (var i = 0u; i < RB; i++) {
-            if (len[i] <= pos) { break; } // active rows are a prefix
-            let pt = off + r0 + i;
-            let base = pt * 7u * H;
-            let ig = cache[base + k];
-            let fg = cache[base + H + k];
-            let gg = cache[base + 2u * H + k];
-            let og = cache[base + 3u * H + k];
-            let tc = tanh_c(cache[base + 4u * H + k]);
-            let cp = cache[base + 6u * H + k];
-            var d = ext[pt * p.ld_ext + p.col_ext + k];
-            var dc = 0.0;
-            if (has_cur[i]) {
-              let pc = off_cur + r0 + i;
-              d += acc[i];
-              dc = dh[pc * 2u * H + H + k] * cache[pc * 7u * H + H + k];
-            }
-            dc += d * og * (1.0 - tc * tc);
-            dh[pt * 2u * H + k] = d;
-            dh[pt * 2u * H + H + k] = dc;
-            let gb = pt * 4u * H;
-            let dai = dc * gg * ig * (1.0 - ig);
-            let daf = dc * cp * fg * (1.0 - fg);
-            let dag = dc * ig * (1.0 - gg * gg);
-            let dao = d * tc * og * (1.0 - og);
-            dg[gb + k] = dai;
-            dg[gb + H + k] = daf;
-            dg[gb + 2u * H + k] = dag;
-            dg[gb + 3u * H + k] = dao;
-            if (in_ws) {
-              ds[wr + i * DS + k] = dai;
-              ds[wr + i * DS + H + k] = daf;
-              ds[wr + i * DS + 2u * H + k] = dag;
-              ds[wr + i * DS + 3u * H + k] = dao;
-            }
+            let row = off_cur + r0 + select(0u, i, has_cur[i]);
+            acc[i] = fma(dg[row * 4u * H + j], wv, acc[i]);
           }
         }
       }
-      // The next position reads every unit of this position's dg.
-      if (in_ws) { workgroupBarrier(); } else { storageBarrier(); }
+    }
+    if (k < H) {
+      for (var i = 0u; i < RB; i++) {
+        if (len[i] <= pos) { break; } // active rows are a prefix
+        let pt = off + r0 + i;
+        let base = pt * 7u * H;
+        let ig = cache[base + k];
+        let fg = cache[base + H + k];
+        let gg = cache[base + 2u * H + k];
+        let og = cache[base + 3u * H + k];
+        let tc = tanh_c(cache[base + 4u * H + k]);
+        let cp = cache[base + 6u * H + k];
+        var d = ext[pt * p.ld_ext + p.col_ext + k];
+        var dc = 0.0;
+        if (has_cur[i]) {
+          let pc = off_cur + r0 + i;
+          d += acc[i];
+          dc = dh[pc * 2u * H + H + k] * cache[pc * 7u * H + H + k];
+        }
+        dc += d * og * (1.0 - tc * tc);
+        dh[pt * 2u * H + k] = d;
+        dh[pt * 2u * H + H + k] = dc;
+        let gb = pt * 4u * H;
+        let dai = dc * gg * ig * (1.0 - ig);
+        let daf = dc * cp * fg * (1.0 - fg);
+        let dag = dc * ig * (1.0 - gg * gg);
+        let dao = d * tc * og * (1.0 - og);
+        dg[gb + k] = dai;
+        dg[gb + H + k] = daf;
+        dg[gb + 2u * H + k] = dag;
+        dg[gb + 3u * H + k] = dao;
+        if (in_ws) {
+          ds[wr + i * DS + k] = dai;
+          ds[wr + i * DS + H + k] = daf;
+          ds[wr + i * DS + 2u * H + k] = dag;
+          ds[wr + i * DS + 3u * H + k] = dao;
+        }
+      }
     }
   }
 }

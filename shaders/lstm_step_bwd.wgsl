@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/lstm_step_bwd.ts
 // lstm_step_bwd.wgsl — one step of backpropagation through time for an LSTM layer. It finishes the
 // gradients of both states (h and c) at a target position and turns them into gate gradients there:
 //   dh = ext[tgt] + (row also active at cur ? dg[cur] W_hh^T : 0)
@@ -13,7 +14,7 @@
 //
 // Work split (register blocking, as gru_step_bwd.wgsl): an invocation owns TK units k0 + c·WG (c < TK) for
 // RB rows; one pass over j (the 4H gate columns) loads TK weights (row k of W_hh) and RB values of dg[cur]
-// for TK·RB multiply-adds. RB and TK are chosen per dispatch (src/gpu/tuning.ts).
+// for TK·RB multiply-adds. RB and TK are chosen per dispatch (src/tune/tuning.ts).
 // Dispatch: (ceil(H / (WG·TK)), ceil(n_tgt / RB)). Limits: WG <= 256; TK·RB accumulators per invocation.
 
 struct Params {

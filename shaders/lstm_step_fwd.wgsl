@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/lstm_step_fwd.ts
 // lstm_step_fwd.wgsl — one time step of an LSTM layer (PyTorch formulation, gate order i, f, g, o) for
 // every active row of a packed batch:
 //   hh = h_prev W_hh + b_hh                                  (one [H, 4H] product for all four gates)
@@ -13,7 +14,7 @@
 // (j0 + c·WG, c < TN) for RB rows; one pass over k loads 4·TN weights and RB h_prev values (uniform across
 // the workgroup) for 4·TN·RB multiply-adds. Rows without a previous state read a valid row and their sums
 // are zeroed after the loop; a block where no row has one skips the loop. RB and TN are chosen per
-// dispatch (src/gpu/tuning.ts).
+// dispatch (src/tune/tuning.ts).
 // Dispatch: (ceil(H / (WG·TN)), ceil(n_cur / RB)). Limits: WG <= 256; 4·TN·RB accumulators per invocation.
 
 struct Params {

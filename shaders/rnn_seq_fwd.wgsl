@@ -1,3 +1,5 @@
+// CPU twin: src/cpu/kernels/rnn_seq_fwd.ts
+// Entry point and time-schedule walk: shaders/lib/seq_walk.wgsl (prepended); this file supplies seq_position.
 // rnn_seq_fwd.wgsl — a whole tanh-RNN recurrence (every position of one direction) in ONE dispatch. It
 // computes exactly what rnn_step_fwd.wgsl computes over the step schedule (same buffers, layout and cache):
 // at each position in reading order (0..T-1, or T-1..0 when reverse = 1), for every active row,
@@ -43,78 +45,69 @@ const HS = 512u; // tunable
 
 var<workgroup> hs: array<f32, 2u * RB * HS>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+const SEQ_BACKWARD = false;
+
+// Whether the state carried between positions (h of the previous position read) fits workgroup memory.
+fn seq_state_in_ws() -> bool {
+  return p.h <= HS;
+}
+
+// Zeroes the block's state buffers: rows without a previous state read zeros.
+fn seq_begin_block(lid: u32) {
+  if (seq_state_in_ws()) {
+    for (var e = lid; e < 2u * RB * HS; e += WG) { hs[e] = 0.0; }
+    workgroupBarrier();
+  }
+}
+
+// One position of the walk (shaders/lib/seq_walk.wgsl main): st.pos, step s, for the block's rows from r0
+// (lengths len); the walk puts a barrier after it.
+fn seq_position(lid: u32, r0: u32, len: array<u32, RB>, st: SeqStep, s: u32) {
   let H = p.h;
-  let T = p.steps;
-  let rev = p.reverse == 1u;
-  let in_ws = H <= HS;
-  let nblk = (p.batch + RB - 1u) / RB;
-  for (var blk = wg.x; blk < nblk; blk += nwg.x) {
-    let r0 = blk * RB;
-    let len0 = ints[p.off_lengths + r0]; // the block's longest row: no row of the block is active without it
-    var len: array<u32, RB>;
-    for (var i = 0u; i < RB; i++) {
-      len[i] = select(0u, ints[p.off_lengths + min(r0 + i, p.batch - 1u)], r0 + i < p.batch);
-    }
-    if (in_ws) {
-      for (var e = lid.x; e < 2u * RB * HS; e += WG) { hs[e] = 0.0; }
-      workgroupBarrier();
-    }
-    for (var s = 0u; s < T; s++) {
-      let pos = select(s, T - 1u - s, rev);
-      if (len0 <= pos) {
-        if (rev) { continue; } // rows start at their own last character
-        break; // forward: the block's rows have all ended
+  let in_ws = seq_state_in_ws();
+  let pos = st.pos;
+  let len0 = len[0];
+  let off = st.off;
+  let off_prev = st.off_nb;
+  let any_prev = st.nb_ok && len0 > st.nb_pos;
+  var has_prev = seq_has_nb(len, st);
+  var prev: array<u32, RB>;
+  for (var i = 0u; i < RB; i++) {
+    prev[i] = select(0u, (off_prev + r0 + i) * p.ld_y + p.col_y, has_prev[i]);
+  }
+  let rd = (s & 1u) * RB * HS; // this position reads h_prev here ...
+  let wr = RB * HS - rd;       // ... and writes h there
+  for (var j0 = 0u; j0 < H; j0 += WG) {
+    let j = j0 + lid;
+    let jj = min(j, H - 1u); // out-of-range lanes compute a valid column and do not write
+    var acc = array<f32, RB>();
+    if (any_prev) {
+      if (in_ws) {
+        for (var k = 0u; k < H; k++) {
+          let wv = w[p.off_w + k * H + jj];
+          for (var i = 0u; i < RB; i++) { acc[i] = fma(hs[rd + i * HS + k], wv, acc[i]); }
+        }
+      } else {
+        for (var k = 0u; k < H; k++) {
+          let wv = w[p.off_w + k * H + jj];
+          for (var i = 0u; i < RB; i++) { acc[i] = fma(select(0.0, y[prev[i] + k], has_prev[i]), wv, acc[i]); }
+        }
       }
-      let off = ints[p.off_offsets + pos];
-      let prev_ok = select(pos > 0u, pos + 1u < T, rev);
-      let prev_pos = select(max(pos, 1u) - 1u, min(pos + 1u, T - 1u), rev);
-      let off_prev = ints[p.off_offsets + prev_pos];
-      let any_prev = prev_ok && len0 > prev_pos;
-      var prev: array<u32, RB>;
-      var has_prev: array<bool, RB>;
+    }
+    if (j < H) {
+      let b = w[p.off_b + j];
       for (var i = 0u; i < RB; i++) {
-        has_prev[i] = prev_ok && len[i] > prev_pos;
-        prev[i] = select(0u, (off_prev + r0 + i) * p.ld_y + p.col_y, has_prev[i]);
-      }
-      let rd = (s & 1u) * RB * HS; // this position reads h_prev here ...
-      let wr = RB * HS - rd;       // ... and writes h there
-      for (var j0 = 0u; j0 < H; j0 += WG) {
-        let j = j0 + lid.x;
-        let jj = min(j, H - 1u); // out-of-range lanes compute a valid column and do not write
-        var acc = array<f32, RB>();
-        if (any_prev) {
-          if (in_ws) {
-            for (var k = 0u; k < H; k++) {
-              let wv = w[p.off_w + k * H + jj];
-              for (var i = 0u; i < RB; i++) { acc[i] = fma(hs[rd + i * HS + k], wv, acc[i]); }
-            }
-          } else {
-            for (var k = 0u; k < H; k++) {
-              let wv = w[p.off_w + k * H + jj];
-              for (var i = 0u; i < RB; i++) { acc[i] = fma(select(0.0, y[prev[i] + k], has_prev[i]), wv, acc[i]); }
-            }
-          }
-        }
-        if (j < H) {
-          let b = w[p.off_b + j];
-          for (var i = 0u; i < RB; i++) {
-            if (len[i] <= pos) { break; } // active rows are a prefix
-            let pr = off + r0 + i;
-            let h = tanh_c(xg[pr * H + j] + acc[i] + b);
-            y[pr * p.ld_y + p.col_y + j] = h;
-            if (in_ws) {
-              hs[wr + i * HS + j] = h;
-              cache[pr * H + j] = hs[rd + i * HS + j];
-            } else {
-              cache[pr * H + j] = select(0.0, y[prev[i] + j], has_prev[i]);
-            }
-          }
+        if (len[i] <= pos) { break; } // active rows are a prefix
+        let pr = off + r0 + i;
+        let h = tanh_c(xg[pr * H + j] + acc[i] + b);
+        y[pr * p.ld_y + p.col_y + j] = h;
+        if (in_ws) {
+          hs[wr + i * HS + j] = h;
+          cache[pr * H + j] = hs[rd + i * HS + j];
+        } else {
+          cache[pr * H + j] = select(0.0, y[prev[i] + j], has_prev[i]);
         }
       }
-      // The next position reads every unit of this position's h.
-      if (in_ws) { workgroupBarrier(); } else { storageBarrier(); }
     }
   }
 }

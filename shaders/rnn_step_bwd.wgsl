@@ -1,10 +1,11 @@
+// CPU twin: src/cpu/kernels/rnn_step_bwd.ts
 // rnn_step_bwd.wgsl — one step of backpropagation through time for the tanh RNN:
 //   dh = ext[tgt] + (row also active at cur ? dg[cur] W_hh^T : 0)
 //   dg[tgt] = dh * (1 - h[tgt]^2)            (gradient of the pre-activation; same for W_ih and W_hh)
 // See gru_step_bwd.wgsl for "tgt"/"cur", why weight gradients are summed after the loop, and the work
 // split: an invocation owns TK units k0 + c·WG (c < TK) for RB rows; one pass over j loads TK weights (row k
 // of W_hh) and RB values of dg[cur] for TK·RB multiply-adds. RB and TK are chosen per dispatch
-// (src/gpu/tuning.ts).
+// (src/tune/tuning.ts).
 // Dispatch: (ceil(H / (WG·TK)), ceil(n_tgt / RB)). Limits: WG <= 256; TK·RB accumulators per invocation.
 
 struct Params {

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/rnn_step_fwd.ts
 // rnn_step_fwd.wgsl — one time step of a vanilla (Elman) tanh RNN for every active row of a packed batch:
 //   h = tanh(xg + h_prev W_hh + b_hh)          (xg = x W_ih + b_ih)
 // h_prev is the row's state at the previous position in reading order, or 0 (r >= n_prev). h_prev is
@@ -6,7 +7,7 @@
 // Work split (register blocking, as gru_step_fwd.wgsl): an invocation owns TN units j0 + c·WG (c < TN) for
 // RB rows; one pass over k loads TN weights and RB h_prev values for TN·RB multiply-adds. Rows without a
 // previous state read a valid row and their sums are zeroed after the loop; a block where no row has one
-// skips the loop. RB and TN are chosen per dispatch (src/gpu/tuning.ts).
+// skips the loop. RB and TN are chosen per dispatch (src/tune/tuning.ts).
 // Dispatch: (ceil(H / (WG·TN)), ceil(n_cur / RB)). Limits: WG <= 256; TN·RB accumulators per invocation.
 
 struct Params {

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/row_ce.ts
 // row_ce.wgsl — softmax cross-entropy at every packed row (the per-position loss of a language model, or of
 // any per-position labelling task), with its gradient:
 //   loss_i = logsumexp(logits_i) - logits_i[target_i]                      for i < rows

@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/row_stats.ts
 // row_stats.wgsl — adds per-row losses and correct flags (row_ce's `part`) into the step's counters:
 //   stats[0] += sum_i part[i];   stats[1] += sum_i part[rows + i];   stats[2] += rows
 // One workgroup: invocations stride over rows, then a tree reduction in workgroup memory, so the sums are

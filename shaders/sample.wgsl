@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/sample.ts
 // sample.wgsl — one decoding position of a language model for B rows: draws each row's next symbol from its
 // logits and writes it where the next position's input is read.
 //   forced (pos < n_prefix):  c = prefix[pos]                    (the --start text, teacher-forced)

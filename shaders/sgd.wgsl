@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/sgd.ts
 // sgd.wgsl — SGD with optional momentum over the flat parameter vector, as torch.optim.SGD (dampening 0):
 //   g = grad * stats[4];  buf = momentum * buf + g;  param -= lr * (momentum > 0 ? buf : g)
 // A step whose clip scale is 0 (non-finite gradient) changes nothing.

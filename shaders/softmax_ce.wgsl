@@ -1,3 +1,4 @@
+// CPU twin: src/cpu/kernels/softmax_ce.ts
 // softmax_ce.wgsl — softmax cross-entropy over the classes, a (class-weighted) mean over the batch, with
 // its gradient (PyTorch's CrossEntropyLoss(weight=w), reduction 'mean'):
 //   loss_b = logsumexp(logits_b) - logits_b[label_b]

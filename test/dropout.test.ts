@@ -3,9 +3,9 @@
 // on the GPU against the CPU, and no effect at all when not training.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../src/cpu/backend.js';
-import { dropout, dropoutParams, hashU32 } from '../src/cpu/kernels/dropout.js';
+import { dropout, hashU32 } from '../src/cpu/kernels/dropout.js';
 import { Rng } from '../src/core/rng.js';
-import { dropoutK } from '../src/kernels.js';
+import { dropoutK, dropoutParams } from '../src/kernels.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { Network } from '../src/model/network.js';
 import { initParams } from '../src/model/params.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import * as K from '../src/kernels.js';
-import { temperedWeights, sampleUniform } from '../src/cpu/kernels/lm.js';
+import { temperedWeights, sampleUniform } from '../src/cpu/kernels/sample.js';
 import { CpuBackend } from '../src/cpu/backend.js';
 import { VOCAB_SIZE } from '../src/data/vocab.js';
 import { nanArray, randomArray, mismatch, testSeed, type Tolerance } from './helpers/compare.js';
@@ -13,7 +13,7 @@ import { compareKernel, runKernel, type Inputs } from './helpers/kernel-harness.
 import { randomLmBatch } from './helpers/lm.js';
 import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import { TUNINGS } from '../src/gpu/tuning.js';
+import { TUNINGS } from '../src/tune/tuning.js';
 
 const seed = testSeed();
 const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
@@ -36,11 +36,11 @@ describe(`language-model kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         ints.set(b.csrRows, 3 + 2 * N + V + 1);
         const ld = width + 2;
         const gp = { n: N, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld, hots: 2, off_tok2: 3 + N };
-        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_gather', gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
+        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.embedGatherK, gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
           await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + N * ld) }, gp, t);
         }
         const ep = { vocab: V, width, off_start: 3 + 2 * N, off_rows: 3 + 2 * N + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 };
-        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_grad', ep)), { WG: 8, TC: 3 }]) {
+        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.embedGradK, ep)), { WG: 8, TC: 3 }]) {
           await check(be, K.embedGradK, { ints, dg: randomArray(rng, 2 + N * ld), out: nanArray(5 + V * width) }, ep, t);
         }
       }

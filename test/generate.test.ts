@@ -9,7 +9,7 @@ import { Rng } from '../src/core/rng.js';
 import { encodeName, VOCAB_SIZE } from '../src/data/vocab.js';
 import { packLmBatch } from '../src/generate/batches.js';
 import { Generator, type GenerateOptions } from '../src/generate/generator.js';
-import { temperedWeights } from '../src/cpu/kernels/lm.js';
+import { temperedWeights } from '../src/cpu/kernels/sample.js';
 import { sampleK } from '../src/kernels.js';
 import { Network } from '../src/model/network.js';
 import { initParams, paramLayout } from '../src/model/params.js';

@@ -16,7 +16,7 @@ import { withDevice } from './helpers/device.js';
 import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
 import { compareSequence, type Dispatch } from './helpers/sequence.js';
 import { stepTunables } from './helpers/tunings.js';
-import { TUNINGS } from '../src/gpu/tuning.js';
+import { TUNINGS } from '../src/tune/tuning.js';
 
 const seed = testSeed();
 const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
@@ -35,8 +35,8 @@ describe(`LSTM and attention kernels vs CPU twins (TEST_SEED=${seed})`, () => {
     [1, 1, 1, [{}]], [5, 7, 13, [{ RB: 1 }, { WG: 8, RB: 3, TN: 2, TK: 8 }]], [67, 20, 64, [{}]],
     [9, 20, 130, [{ RB: 8, WG: 32 }, { WG: 16, RB: 4, TN: 4, TK: 4 }]], [3, 4, 256, [{ WG: 128, RB: 2 }, { WG: 8, RB: 8, TN: 3, TK: 3 }]],
   ];
-  const fwdTunables = (H: number, batch: number, extra: Tunables[]) => stepTunables('lstm_step_fwd', H, batch, extra.map(({ TK: _, ...t }) => t));
-  const bwdTunables = (H: number, batch: number, extra: Tunables[]) => stepTunables('lstm_step_bwd', H, batch, extra.map(({ TN: _, ...t }) => t));
+  const fwdTunables = (H: number, batch: number, extra: Tunables[]) => stepTunables(K.lstmStepFwdK, H, batch, extra.map(({ TK: _, ...t }) => t));
+  const bwdTunables = (H: number, batch: number, extra: Tunables[]) => stepTunables(K.lstmStepBwdK, H, batch, extra.map(({ TN: _, ...t }) => t));
 
   it('lstm step forward and backward, single steps from random states, both directions', async () => {
     const rng = new Rng(seed);
@@ -90,9 +90,9 @@ describe(`LSTM and attention kernels vs CPU twins (TEST_SEED=${seed})`, () => {
       // Each step with the tunables a tuning picks for it (as the network does), and with the case's extras.
       for (const [batch, len, H, extra] of lstmCases) {
         const b = randomBatch(rng, batch, len, 58);
-        const choosers: ((k: string, p: Params) => Tunables)[] = [
-          ...TUNINGS.map((t) => (k: string, p: Params) => t.tunablesFor(k, p)),
-          ...extra.map((e) => (k: string) => (k.endsWith('_fwd') ? (({ TK: _, ...t }) => t)(e) : (({ TN: _, ...t }) => t)(e))),
+        const choosers: ((k: KernelDef, p: Params) => Tunables)[] = [
+          ...TUNINGS.map((t) => (k: KernelDef, p: Params) => t.tunablesFor(k, p)),
+          ...extra.map((e) => (k: KernelDef) => (k === K.lstmStepFwdK ? (({ TK: _, ...t }) => t)(e) : (({ TN: _, ...t }) => t)(e))),
         ];
         for (const choose of choosers) for (const dirs of [1, 2]) {
           const ld = dirs * H, col = dirs === 2 ? H : 0;
@@ -101,12 +101,12 @@ describe(`LSTM and attention kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           const calls: Dispatch[] = [];
           for (const st of sched) {
             const p = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB };
-            calls.push({ k: K.lstmStepFwdK, t: choose(K.lstmStepFwdK.name, p), p });
+            calls.push({ k: K.lstmStepFwdK, t: choose(K.lstmStepFwdK, p), p });
           }
           for (let s = sched.length - 1; s >= 0; s--) {
             const tgt = sched[s]!, cur = sched[s + 1];
             const p = { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: ld, col_ext: col, off_w: offW };
-            calls.push({ k: K.lstmStepBwdK, t: choose(K.lstmStepBwdK.name, p), p });
+            calls.push({ k: K.lstmStepBwdK, t: choose(K.lstmStepBwdK, p), p });
           }
           const init: Inputs = {
             xg: randomArray(rng, b.rows * 4 * H, 2),

@@ -1,6 +1,6 @@
 // Every kernel against its CPU twin: fresh random inputs (seed printed on failure), outputs poisoned with
 // NaN, several shapes (sizes not multiples of the workgroup, length 1, length 20, mixed lengths) and
-// several tunable settings: every combination the tuning table (src/gpu/tuning.ts) produces for these
+// several tunable settings: every combination the tuning table (src/tune/tuning.ts) produces for these
 // shapes (test/helpers/tunings.ts), and a few more.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
@@ -13,7 +13,7 @@ import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
 import { gemmTunables, stepTunables } from './helpers/tunings.js';
 import { resolveTunables, type KernelDef, type Params, type Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import { TUNINGS } from '../src/gpu/tuning.js';
+import { TUNINGS } from '../src/tune/tuning.js';
 
 const seed = testSeed();
 const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
@@ -66,13 +66,13 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         const ld = width + 2;
         const gp = { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld, hots: 1, off_tok2: 0 };
         // Workgroup rows striding over packed rows: every tuning's ROWS, one row, fewer rows than packed rows.
-        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_gather', gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
+        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.embedGatherK, gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
           await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) }, gp, t);
         }
         const dg = randomArray(rng, 2 + b.rows * ld);
         const ep = { vocab: V, width, off_start: 3 + b.rows, off_rows: 3 + b.rows + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 };
         // Every tuning's columns per invocation, and blocks wider than the width / not dividing it.
-        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('embed_grad', ep)), { WG: 8, TC: 3 }, { WG: 32, TC: 4 }]) {
+        for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.embedGradK, ep)), { WG: 8, TC: 3 }, { WG: 32, TC: 4 }]) {
           await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) }, ep, t);
         }
         // One output; two halves into two places (GRU biases); every column into both places (RNN/LSTM).
@@ -103,8 +103,8 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           [9, 20, 130, [{ RB: 8, WG: 32 }, { WG: 16, RB: 8, TN: 4, TK: 4 }]], [3, 4, 256, [{ WG: 128 }, { WG: 8, RB: 8, TN: 3, TK: 3 }]],
         ];
         for (const [batch, len, H, extra] of cases) {
-          const fwdT = stepTunables(fwd.name, H, batch, extra.map(({ TK: _, ...t }) => t));
-          const bwdT = stepTunables(bwd.name, H, batch, extra.map(({ TN: _, ...t }) => t));
+          const fwdT = stepTunables(fwd, H, batch, extra.map(({ TK: _, ...t }) => t));
+          const bwdT = stepTunables(bwd, H, batch, extra.map(({ TN: _, ...t }) => t));
           const b = randomBatch(rng, batch, len, 58);
           for (const dirs of [1, 2]) {
             const ld = dirs * H;
@@ -119,17 +119,20 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
               const y = randomArray(rng, b.rows * ld);
               for (let r = 0; r < st.n; r++) for (let j = 0; j < H; j++) y[(st.off + r) * ld + col + j] = NaN;
               const sp = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB };
-              await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) }, sp, tun);
-              if (cell === 'gru') {
-                // Layer 0's step with the input gather folded in: W_ih [V, 3H] and b_ih after b_hh (offsets
-                // not multiples of anything), tokens from offset 2 of an ints buffer.
+              const tok = new Uint32Array(2 + b.rows + 1);
+              tok.set(b.tokens, 2);
+              if (cell !== 'gru') await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) }, sp, tun);
+              else {
+                // The GRU's input gates from xg (EMB = 0; tok bound but not read: NaN-free garbage offsets) ...
+                await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H), tok },
+                  { ...sp, off_tok: 1e6, off_wih: 1e9, off_bih: 1e9 }, { ...tun, EMB: 0 });
+                // ... and layer 0's, with the input gather folded in (EMB = 1; xg bound but not read): W_ih
+                // [V, 3H] and b_ih after b_hh (offsets not multiples of anything), tokens from offset 2.
                 const V = 58, offWih = offB + G * H + 5, offBih = offWih + V * G * H + 1;
                 const wx = randomArray(rng, offBih + G * H + 3, 0.5);
                 wx.set(w.subarray(0, offB + G * H));
-                const tok = new Uint32Array(2 + b.rows + 1);
-                tok.set(b.tokens, 2);
-                await check(be, K.gruStepFwdEmbK, { tok, w: wx, y: Float32Array.from(y), cache: nanArray(b.rows * S * H) },
-                  { ...sp, off_tok: 2, off_wih: offWih, off_bih: offBih }, tun);
+                await check(be, fwd, { xg: nanArray(1), tok, w: wx, y: Float32Array.from(y), cache: nanArray(b.rows * S * H) },
+                  { ...sp, off_tok: 2, off_wih: offWih, off_bih: offBih }, { ...tun, EMB: 1 });
               }
             }
             // Backward: the first backward step (nothing after it) and a later one.
@@ -190,7 +193,7 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         await check(be, K.gradSumsqK, { g, partial: nanArray(parts + 1) }, { n }, undefined, { abs: 1e-4, rel: 1e-5 });
         await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / 64) + 1) }, { n }, { WG: 64, ITEMS: 1 }, { abs: 1e-4, rel: 1e-5 });
         // Every tuning's chunk (the optimizer sizes its partials by it).
-        for (const t of TUNINGS.map((x) => resolveTunables(K.gradSumsqK, x.tunablesFor('grad_sumsq', { n })))) {
+        for (const t of TUNINGS.map((x) => resolveTunables(K.gradSumsqK, x.tunablesFor(K.gradSumsqK, { n })))) {
           await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / (t.WG! * t.ITEMS!)) + 1) }, { n }, t, { abs: 1e-4, rel: 1e-5 });
         }
         const partial = randomArray(rng, parts).map(Math.abs);
@@ -206,7 +209,7 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           const v = randomArray(rng, n).map(Math.abs);
           const ap = { n, step_size: 0.002 / (1 - 0.9 ** 3), bc2_sqrt: Math.sqrt(1 - 0.999 ** 3), beta1: 0.9, beta2: 0.999, eps: 1e-8 };
           // The WGSL default, every tuning's elements per invocation, and ITEMS not dividing n.
-          for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor('adam', ap)), { WG: 8, ITEMS: 3 }]) {
+          for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.adamK, ap)), { WG: 8, ITEMS: 3 }]) {
             await check(be, K.adamK, { param: randomArray(rng, n), grad: g, m: randomArray(rng, n), v, stats }, ap, t, { abs: 1e-6, rel: 1e-5 });
           }
           for (const momentum of [0, 0.9]) {

@@ -9,7 +9,7 @@ import { Network } from '../src/model/network.js';
 import { Optimizer } from '../src/model/optimizer.js';
 import { packBatch, type PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
-import { softmaxCe } from '../src/cpu/kernels/head.js';
+import { softmaxCe } from '../src/cpu/kernels/softmax_ce.js';
 import { expectClose, testSeed } from './helpers/compare.js';
 import { expectAdamClose } from './helpers/model.js';
 import { withDevice } from './helpers/device.js';

@@ -10,10 +10,11 @@ import type { Backend, Buf } from '../src/core/backend.js';
 import { Rng } from '../src/core/rng.js';
 import type { Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import { chooseRecurrence, resolveRecurrence } from '../src/gpu/recurrence.js';
-import { cellSpec, seqTunables, type CellSpec } from '../src/model/cells.js';
+import { chooseRecurrence, resolveRecurrence, type Recurrence } from '../src/tune/recurrence.js';
+import { seqTunables } from '../src/tune/tuning.js';
+import { cellSpec, type CellSpec } from '../src/model/cells.js';
 import { CELL_TYPES, type CellType, type ModelConfig } from '../src/model/config.js';
-import { Network, type NetworkOptions, type Recurrence } from '../src/model/network.js';
+import { Network, type NetworkOptions } from '../src/model/network.js';
 import { Optimizer } from '../src/model/optimizer.js';
 import { stepSchedule, type PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
@@ -174,7 +175,7 @@ describe(`sequence kernels vs the per-step kernels on the GPU (TEST_SEED=${seed}
             y: nanArray(b.rows * ld), cache0: nanArray(b.rows * spec.cache * H), cache1: nanArray(b.rows * spec.cache * H),
             ext: randomArray(rng, b.rows * ld), dh: nanArray(b.rows * spec.dstate * H), dg: nanArray(b.rows * spec.dg * H),
           };
-          const net = seqTunables(spec, H);
+          const net = { fwd: seqTunables('fwd', spec.gates, H), bwd: seqTunables('bwd', spec.gates, H) };
           for (const [label, t] of [['network tunables', net], ['global state', { fwd: { ...net.fwd, HS: 1 }, bwd: { ...net.bwd, DS: 1 } }]] as const) {
             if (label === 'global state' && H > 100) continue; // the same path as the network's for the widest
             // Each direction's forward (its own cache bound as `cache`), then each direction's backward; dh and
@@ -185,13 +186,14 @@ describe(`sequence kernels vs the per-step kernels on the GPU (TEST_SEED=${seed}
                 bufs[name] = bk.create(name, data.length, data instanceof Uint32Array ? 'u32' : 'f32');
                 bk.write(bufs[name]!, data);
               }
-              const bound = (d: number) => ({ ...bufs, cache: bufs[`cache${d}`]! });
+              // tok: the GRU step's input-gather binding, unread here (EMB = 0: its input gates come from xg).
+              const bound = (d: number) => ({ ...bufs, cache: bufs[`cache${d}`]!, tok: bufs.ints! });
               const L = (d: number): Layout => ({ H, ld, col: d * H, offW, offB });
               for (const d of [0, 1]) {
                 if (mode === 'seq') bk.run(spec.seqFwd, bound(d), fwdParams(b, L(d), d, o), t.fwd);
                 else {
                   for (const st of stepSchedule(b, d === 1)) {
-                    bk.run(spec.fwd, bound(d), { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: d * H, off_w: offW, off_b: offB });
+                    bk.run(spec.fwd, bound(d), { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: d * H, off_w: offW, off_b: offB, off_tok: 0, off_wih: 0, off_bih: 0 });
                   }
                 }
               }
@@ -273,7 +275,7 @@ describe(`networks with recurrence 'sequence' (TEST_SEED=${seed})`, () => {
         // One recurrence dispatch per layer, direction and pass instead of one per position.
         const recurrences = 2 * cfg.layers * (cfg.bidirectional ? 2 : 1);
         const positions = batches.reduce((s, b) => s + b.steps, 0);
-        // A GRU's per-step layer 0 also gathers its input inside the step (gru_step_fwd_emb): no embed_gather
+        // A GRU's per-step layer 0 also gathers its input inside the step (gru_step_fwd, EMB = 1): no embed_gather
         // dispatch per direction and batch.
         const gathers = cell === 'gru' ? (cfg.bidirectional ? 2 : 1) * batches.length : 0;
         expect(gpuStep.dispatches - gpuSeq.dispatches).toBe(recurrences * (positions - batches.length) - gathers);

@@ -1,4 +1,4 @@
-// The tuning table (src/gpu/tuning.ts): which entry an adapter gets, that every entry gives every kernel
+// The tuning table (src/tune/tuning.ts): which entry an adapter gets, that every entry gives every kernel
 // only tunables its WGSL declares (within the portability limits), that the step kernels' register blocks
 // follow the active rows, and that whole networks train the same with every entry as on the CPU (the kernel
 // tests run every combination of tunables the entries produce against the CPU twins).
@@ -7,8 +7,8 @@ import { CpuBackend } from '../src/cpu/backend.js';
 import { resolveTunables, type Params } from '../src/core/kernel.js';
 import { Rng } from '../src/core/rng.js';
 import { GpuBackend } from '../src/gpu/backend.js';
-import { GPU_TUNING, TUNINGS, tuningFor, tuningForBackend } from '../src/gpu/tuning.js';
-import { ALL_KERNELS } from '../src/kernels.js';
+import { GPU_TUNING, TUNINGS, tuningFor, tuningForBackend } from '../src/tune/tuning.js';
+import { ALL_KERNELS, gruStepBwdK, gruStepFwdK } from '../src/kernels.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { DEFAULT_TRAIN_OPTIONS, Trainer } from '../src/train/trainer.js';
 import { expectClose, testSeed } from './helpers/compare.js';
@@ -43,7 +43,7 @@ describe('tuning table', () => {
       for (const k of ALL_KERNELS) {
         for (const p of shapes(k.name)) {
           const fixed: Record<string, number> = k.name === 'gemm' ? { TRANS_A: 1, ACCUMULATE: 1 } : {};
-          const got = t.tunablesFor(k.name, p, fixed);
+          const got = t.tunablesFor(k, p, fixed);
           const all = resolveTunables(k, got); // throws on a name the WGSL does not declare
           expect(all.WG ?? all.WG_X! * all.WG_Y!, `${t.name} ${k.name}`).toBeLessThanOrEqual(256);
           for (const [name, v] of Object.entries(fixed)) expect(got[name]).toBe(v);
@@ -54,8 +54,8 @@ describe('tuning table', () => {
 
   it('step kernels: register blocks follow the active rows (lavapipe: fewer rows and more units for small steps)', () => {
     const t = tuningFor(LAVAPIPE);
-    const fwd = (n: number) => t.tunablesFor('gru_step_fwd', { h: 128, n_cur: n });
-    const bwd = (n: number) => t.tunablesFor('gru_step_bwd', { h: 128, n_tgt: n });
+    const fwd = (n: number) => t.tunablesFor(gruStepFwdK, { h: 128, n_cur: n });
+    const bwd = (n: number) => t.tunablesFor(gruStepBwdK, { h: 128, n_tgt: n });
     expect(fwd(1)).toMatchObject({ RB: 4, TN: 4, WG: 8 });
     expect(bwd(1)).toMatchObject({ RB: 2, TK: 8 });
     expect(fwd(64)).toMatchObject({ RB: 12, TN: 4 });
@@ -68,7 +68,7 @@ describe('tuning table', () => {
       expect(Math.max(f.RB!, b.RB!), `n ${n}`).toBeLessThanOrEqual(Math.max(4, 3 * n));
     }
     // Real GPUs: one unit per invocation, 64 invocations, small blocks for small steps.
-    expect(GPU_TUNING.tunablesFor('gru_step_fwd', { h: 128, n_cur: 3 })).toEqual({ WG: 64, RB: 1, TN: 1 });
+    expect(GPU_TUNING.tunablesFor(gruStepFwdK, { h: 128, n_cur: 3 })).toEqual({ WG: 64, RB: 1, TN: 1 });
   });
 });
 

@@ -2,6 +2,15 @@
 // the same forward/backward/optimizer code drives WGSL kernels on a GPUDevice or their CPU twins.
 import type { KernelDef, Params, Tunables } from './kernel.js';
 
+/** What an adapter is, for policy (tuning table, recurrence): from GPUAdapter.info (gpu/device.ts). */
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** Software rasterizers/compute (lavapipe, SwiftShader): cost models differ from real GPUs. */
+  software: boolean;
+}
+
 export type ElementType = 'f32' | 'u32';
 
 /** An opaque buffer owned by a backend. Sizes are in elements (4 bytes each on the GPU). */
@@ -15,6 +24,8 @@ export interface Backend {
   readonly kind: 'cpu' | 'gpu';
   /** Human-readable name of what runs the kernels (adapter description, or the CPU reference). */
   readonly description: string;
+  /** The adapter a GPU backend runs on, when known (the tuning table and the recurrence choice read it). */
+  readonly adapter?: AdapterSummary;
   /** A zero-filled buffer. */
   create(label: string, size: number, type?: ElementType): Buf;
   destroy(buf: Buf): void;
@@ -34,10 +45,4 @@ export interface Backend {
   /** Counters since the last reset: dispatches and submits (for the bench). */
   counters(): { dispatches: number; submits: number };
   resetCounters(): void;
-}
-
-export async function readF32(be: Backend, buf: Buf, offset?: number, count?: number): Promise<Float32Array> {
-  const r = await be.read(buf, offset, count);
-  if (!(r instanceof Float32Array)) throw new Error(`buffer ${buf.label} is not f32`);
-  return r;
 }

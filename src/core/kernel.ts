@@ -9,15 +9,55 @@ export type HostArray = FloatArray | Uint32Array;
 export type Params = Record<string, number>;
 export type Tunables = Record<string, number>;
 
+/** A register block of a step kernel: T units per invocation (TN forward, TK backward) for RB rows. */
+export type StepBlock = [number, number];
+
+/**
+ * What the tuner (src/tune/tuning.ts) needs to know about a kernel beyond its WGSL defaults:
+ *   step: a per-position recurrent kernel; `blocks` are the register blocks that fit its accumulator budget
+ *         (a load-bound adapter picks among them per dispatch by the active rows);
+ *   seq:  a whole-sequence kernel; workgroup memory holds the carried state (gates: its width in H);
+ *   gemm: tiles by the product's shape.
+ * Kernels without one get the adapter's constants for their name, else the WGSL defaults.
+ */
+export type KernelTune =
+  | { kind: 'step'; dir: 'fwd' | 'bwd'; gates: number; blocks: StepBlock[] }
+  | { kind: 'seq'; dir: 'fwd' | 'bwd'; gates: number }
+  | { kind: 'gemm' };
+
+/** What one dispatch costs: FLOPs and the least bytes it must move (each element read or written once). */
+export interface Cost {
+  flops: number;
+  bytes: number;
+}
+
+/**
+ * One registry entry (src/kernels.ts): everything the runtime, the tuner and the bench know about a kernel.
+ * Bindings, params and tunable defaults are read from the WGSL text (kernelInfo).
+ */
 export interface KernelDef {
-  /** Names the pipeline (labels make a validation error name the kernel). */
+  /** Names the pipeline (labels make a validation error name the kernel); the shader is shaders/<name>.wgsl. */
   name: string;
   /** WGSL source without the shared prelude. */
   wgsl: string;
-  /** CPU twin: same bindings (by name), same params, same memory layout. */
+  /** CPU twin (src/cpu/kernels/<name>.ts): same bindings (by name), same params, same memory layout. */
   cpu: (b: Record<string, HostArray>, p: Params, t: Tunables) => void;
   /** Workgroups to dispatch, from the params and the (specialized) tunables. */
   grid: (p: Params, t: Tunables) => [number, number?, number?];
+  /** How the tuner chooses this kernel's tunables per dispatch (absent: constants, see KernelTune). */
+  tune?: KernelTune;
+  /**
+   * Other tunables worth measuring against the tuner's choice (the bench's 'alt' rows, the autotuner's
+   * candidates); each is merged over the choice, so it may name only some tunables.
+   */
+  candidates?: Tunables[];
+  /**
+   * The cost model of one dispatch (bench): FLOPs (2 per multiply-add of the products; one per add,
+   * multiply, compare or transcendental of the header's formula otherwise) and the least traffic. `size`
+   * gives the element count of a bound buffer, for what the params do not say (packed rows, ...); `t` the
+   * dispatch's tunables where they change the work (gemm's ACCUMULATE).
+   */
+  cost: (p: Params, size: (binding: string) => number, t?: Tunables) => Cost;
 }
 
 export interface BindingInfo {

@@ -4,11 +4,11 @@
 //   per position t: embed_gather (symbol t + language row) → per layer [gemm from the layer below] + step
 //   → head gemm (logits [B, C]) → sample (writes the input of position t + 1 into `ints`).
 // The sampler's random stream is counter-based (seed, position, row), so the same seed gives the same names
-// on the CPU and the GPU, whatever the batch size (src/cpu/kernels/lm.ts).
+// on the CPU and the GPU, whatever the batch size (src/cpu/kernels/sample.ts).
 import type { Backend, Buf } from '../core/backend.js';
 import type { KernelDef, Params, Tunables } from '../core/kernel.js';
 import { LETTERS, VOCAB } from '../data/vocab.js';
-import { tuningForBackend, type Tuning } from '../gpu/tuning.js';
+import { tuningForBackend, type Tuning } from '../tune/tuning.js';
 import { embedGatherK, gemmK, sampleK } from '../kernels.js';
 import { cellSpec } from '../model/cells.js';
 import { isGenerative } from '../model/config.js';
@@ -208,6 +208,6 @@ export class Generator {
   }
 
   private run(k: KernelDef, bufs: Record<string, Buf>, p: Params, fixed?: Tunables): void {
-    this.be.run(k, bufs, p, this.tuning.tunablesFor(k.name, p, fixed));
+    this.be.run(k, bufs, p, this.tuning.tunablesFor(k, p, fixed));
   }
 }

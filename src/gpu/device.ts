@@ -1,14 +1,9 @@
 // Turning an adapter into the device the kernels need. Platform-neutral: the Node and browser entries find
 // the adapter, this asks for the limits the model may use (up to what the adapter offers).
+import type { AdapterSummary } from '../core/backend.js';
 import { NoAdapterError } from './errors.js';
 
-export interface AdapterSummary {
-  vendor: string;
-  architecture: string;
-  description: string;
-  /** Software rasterizers/compute (lavapipe, SwiftShader): cost models differ from real GPUs. */
-  software: boolean;
-}
+export type { AdapterSummary };
 
 export interface DeviceHandle {
   device: GPUDevice;

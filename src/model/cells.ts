@@ -1,9 +1,10 @@
 // Per-cell facts the network needs: gate count, what the forward step caches, the backward step's gate
-// gradient layout, and the kernels of both recurrence strategies. Widths are in units of H.
-import type { KernelDef, Tunables } from '../core/kernel.js';
+// gradient layout (the widths, from the kernel registry), and the kernels of both recurrence strategies.
+// Widths are in units of H.
+import type { KernelDef } from '../core/kernel.js';
 import {
   gruSeqBwdK, gruSeqFwdK, gruStepBwdK, gruStepFwdK, lstmSeqBwdK, lstmSeqFwdK, lstmStepBwdK, lstmStepFwdK,
-  rnnSeqBwdK, rnnSeqFwdK, rnnStepBwdK, rnnStepFwdK,
+  rnnSeqBwdK, rnnSeqFwdK, rnnStepBwdK, rnnStepFwdK, GRU, LSTM, RNN,
 } from '../kernels.js';
 import type { CellType } from './config.js';
 
@@ -27,37 +28,13 @@ export interface CellSpec {
   seqBwd: KernelDef;
 }
 
-export const CELLS: Partial<Record<CellType, CellSpec>> = {
-  rnn: { gates: 1, cache: 1, hprevCol: 0, dg: 1, dghCol: 0, dstate: 1, fwd: rnnStepFwdK, bwd: rnnStepBwdK, seqFwd: rnnSeqFwdK, seqBwd: rnnSeqBwdK },
-  gru: { gates: 3, cache: 5, hprevCol: 4, dg: 6, dghCol: 3, dstate: 1, fwd: gruStepFwdK, bwd: gruStepBwdK, seqFwd: gruSeqFwdK, seqBwd: gruSeqBwdK },
+export const CELLS: Record<CellType, CellSpec> = {
+  rnn: { ...RNN, hprevCol: 0, dghCol: 0, fwd: rnnStepFwdK, bwd: rnnStepBwdK, seqFwd: rnnSeqFwdK, seqBwd: rnnSeqBwdK },
+  gru: { ...GRU, hprevCol: 4, dghCol: 3, fwd: gruStepFwdK, bwd: gruStepBwdK, seqFwd: gruSeqFwdK, seqBwd: gruSeqBwdK },
   // cache i|f|g|o|c|h_prev|c_prev; the state gradient carries dh and dc.
-  lstm: { gates: 4, cache: 7, hprevCol: 5, dg: 4, dghCol: 0, dstate: 2, fwd: lstmStepFwdK, bwd: lstmStepBwdK, seqFwd: lstmSeqFwdK, seqBwd: lstmSeqBwdK },
+  lstm: { ...LSTM, hprevCol: 5, dghCol: 0, fwd: lstmStepFwdK, bwd: lstmStepBwdK, seqFwd: lstmSeqFwdK, seqBwd: lstmSeqBwdK },
 };
 
 export function cellSpec(cell: CellType): CellSpec {
-  const s = CELLS[cell];
-  if (!s) throw new Error(`cell '${cell}' is not implemented`);
-  return s;
-}
-
-/** Workgroup memory the sequence kernels may use, in f32 words (16 KiB). */
-const SEQ_WS_WORDS = 4096;
-/** Rows per workgroup of the sequence kernels unless the state needs fewer to fit workgroup memory. */
-const SEQ_RB = 4;
-
-/**
- * Tunables of the whole-sequence kernels for hidden size H. WG: invocations striding over the H units (the
- * smallest of 32, 64, 128, 256 that covers H). The state carried between positions (h forward: width H;
- * the recurrent gate gradients backward: width G*H) stays in workgroup memory when two [RB, width] buffers
- * fit in 16 KiB, with RB lowered from 4 down to 1 to make them fit; wider states are read back from the
- * global buffers (HS / DS = 1 selects that path).
- */
-export function seqTunables(cell: CellSpec, H: number): { fwd: Tunables; bwd: Tunables } {
-  const WG = H <= 32 ? 32 : H <= 64 ? 64 : H <= 128 ? 128 : 256;
-  const fit = (width: number): { RB: number; S: number } => {
-    const rb = Math.min(SEQ_RB, Math.floor(SEQ_WS_WORDS / (2 * width)));
-    return rb >= 1 ? { RB: rb, S: width } : { RB: SEQ_RB, S: 1 };
-  };
-  const f = fit(H), b = fit(cell.gates * H);
-  return { fwd: { WG, RB: f.RB, HS: f.S }, bwd: { WG, RB: b.RB, DS: b.S } };
+  return CELLS[cell];
 }

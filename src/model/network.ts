@@ -24,18 +24,21 @@
 // outputs over each row's positions (attention_fwd).
 // Recurrences run one of two ways (the same results; see NetworkOptions.recurrence): 'step', one dispatch
 // per position (<cell>_step_*), or 'sequence', one dispatch per layer and direction (<cell>_seq_*).
-// Every dispatch's tunables come from one Tuning (src/gpu/tuning.ts, NetworkOptions.tuning), asked with the
-// dispatch's params: register blocks per step from its active rows, gemm tiles by shape.
+// Every dispatch's tunables come from one Tuning (src/tune/tuning.ts, NetworkOptions.tuning), asked with the
+// dispatch's kernel and params: register blocks per step from its active rows, gemm tiles by shape.
 import type { Backend, Buf } from '../core/backend.js';
 import type { KernelDef, Params, Tunables } from '../core/kernel.js';
-import type { AdapterSummary } from '../gpu/device.js';
-import { tuningForBackend, type Tuning } from '../gpu/tuning.js';
-import { attentionBwdK, attentionFwdK, colsumK, dropoutK, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, gruStepFwdEmbK, gruStepFwdK, rowCeK, rowStatsK, softmaxCeK } from '../kernels.js';
+import { stepSchedule } from '../core/schedule.js';
+import { attentionBwdK, attentionFwdK, colsumK, dropoutK, dropoutParams, embedGatherK, embedGradK, finalGatherK, finalScatterK, gemmK, gruStepFwdK, rowCeK, rowStatsK, softmaxCeK } from '../kernels.js';
+import type { Recurrence } from '../tune/recurrence.js';
+import { tuningForBackend, type Tuning } from '../tune/tuning.js';
 import { cellSpec, type CellSpec } from './cells.js';
-import { dropoutParams } from '../cpu/kernels/dropout.js';
 import { dirsOf, inputRows, isGenerative, outWidth, validateConfig, type ModelConfig } from './config.js';
-import { stepSchedule, type PackedBatch } from './packing.js';
+import { intsLayout, packInts, type IntsLayout, type PackedBatch } from './packing.js';
 import { entry, layerName, paramLayout, type ParamLayout } from './params.js';
+
+/** The recurrence strategy's type lives with its policy (tune/recurrence.ts); re-exported for callers. */
+export type { Recurrence };
 
 export interface Capacity {
   /** Most rows (names) in a batch. */
@@ -44,22 +47,13 @@ export interface Capacity {
   rows: number;
 }
 
-/**
- * How a layer's recurrence is dispatched. 'step': one dispatch per position (a workgroup covers a block of
- * units for a block of rows, so positions synchronize through separate dispatches); best where dispatches
- * are cheap relative to the work, e.g. software adapters. 'sequence': the whole schedule in one dispatch
- * (a workgroup per block of rows walks all positions); best on real GPUs at small batch, where ~T dispatches
- * and their launch gaps dominate. Both compute the same values in the same buffers.
- */
-export type Recurrence = 'step' | 'sequence';
-
 export interface NetworkOptions {
   /** Recurrence strategy for every layer and direction, forward and backward (default 'step'). */
   recurrence?: Recurrence;
-  /** Overrides of the sequence kernels' tunables (WG, RB, HS forward / DS backward); see cells.ts seqTunables. */
+  /** Overrides of the sequence kernels' tunables (WG, RB, HS forward / DS backward); see tune/tuning.ts seqTunables. */
   seqTunables?: { fwd?: Tunables; bwd?: Tunables };
   /**
-   * Where every dispatch's tunables come from (src/gpu/tuning.ts): workgroup sizes, register blocks, row
+   * Where every dispatch's tunables come from (src/tune/tuning.ts): workgroup sizes, register blocks, row
    * blocks chosen per step from its active rows, gemm tiles by shape. Default: the entry for the backend's
    * adapter (a GpuBackend given `adapter`), else the defaults. Tunables never change results.
    */
@@ -132,11 +126,11 @@ export class Network {
     this.lm = isGenerative(cfg);
     this.cell = cellSpec(cfg.cell);
     this.recurrence = opts.recurrence ?? 'step';
-    this.tuning = opts.tuning ?? tuningForBackend(be as Backend & { adapter?: AdapterSummary });
+    this.tuning = opts.tuning ?? tuningForBackend(be);
     const h = { h: cfg.hidden };
     this.seqTunables = {
-      fwd: this.tuning.tunablesFor(this.cell.seqFwd.name, h, opts.seqTunables?.fwd),
-      bwd: this.tuning.tunablesFor(this.cell.seqBwd.name, h, opts.seqTunables?.bwd),
+      fwd: this.tuning.tunablesFor(this.cell.seqFwd, h, opts.seqTunables?.fwd),
+      bwd: this.tuning.tunablesFor(this.cell.seqBwd, h, opts.seqTunables?.bwd),
     };
     this.layout = paramLayout(cfg);
     this.params = be.create('params', this.layout.total);
@@ -187,9 +181,10 @@ export class Network {
         const n = layerName(l, d);
         const wih = entry(this.layout, `${n}.W_ih`), bih = entry(this.layout, `${n}.b_ih`);
         // Layer 0 of a GRU stepped per position gathers its input gates inside the step kernel
-        // (gru_step_fwd_emb: no embed_gather dispatch, no xg round trip); everything else projects first.
+        // (gru_step_fwd with EMB = 1: no embed_gather dispatch, no xg round trip); everything else projects first.
         // A language model's two-hot input always takes the separate gather.
-        const fused = l === 0 && this.recurrence === 'step' && cell.fwd === gruStepFwdK && !this.lm;
+        const emb = cell.fwd === gruStepFwdK;
+        const fused = l === 0 && this.recurrence === 'step' && emb && !this.lm;
         if (l === 0 && !fused) {
           this.run(embedGatherK, { tok: a.ints, w: this.params, out: a.xg },
             { n: b.rows, width: G, off_tok: this.off.tokens, off_w: wih.offset, off_b: bih.offset, off_out: 0, ld_out: G,
@@ -206,11 +201,11 @@ export class Network {
         } else {
           for (const st of stepSchedule(b, d === 1)) {
             const sp = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: D, col_y: d * H, off_w: whh.offset, off_b: bhh.offset };
-            if (fused) {
-              this.run(gruStepFwdEmbK, { tok: a.ints, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! },
-                { ...sp, off_tok: this.off.tokens, off_wih: wih.offset, off_bih: bih.offset });
+            const bufs = { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! };
+            if (emb) {
+              this.run(cell.fwd, { ...bufs, tok: a.ints }, { ...sp, off_tok: this.off.tokens, off_wih: wih.offset, off_bih: bih.offset }, { EMB: fused ? 1 : 0 });
             } else {
-              this.run(cell.fwd, { xg: a.xg, w: this.params, y: a.y[l]!, cache: a.cache[l]![d]! }, sp);
+              this.run(cell.fwd, bufs, sp);
             }
           }
         }
@@ -394,15 +389,15 @@ export class Network {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  /** Offsets of the batch's integer sections inside `ints`. */
-  private off = { tokens: 0, csrStart: 0, csrRows: 0, labels: 0, last: 0, offsets: 0, lengths: 0, targets: 0, total: 0 };
+  /** Offsets of the batch's integer sections inside `ints` (packing.ts intsLayout). */
+  private off: IntsLayout = intsLayout({ rows: 0, batch: 0 }, 0);
 
   /**
    * Records one dispatch with the tuning's tunables for its shape. `fixed`: tunables that are part of the
    * call's meaning (gemm transposes, accumulation) or explicit overrides (the sequence kernels'); they win.
    */
   private run(k: KernelDef, bufs: Record<string, Buf>, p: Params, fixed?: Tunables): void {
-    this.be.run(k, bufs, p, this.tuning.tunablesFor(k.name, p, fixed));
+    this.be.run(k, bufs, p, this.tuning.tunablesFor(k, p, fixed));
   }
 
   /** y = dropout(x) over n values with the step's mask number `site` (layer input l, or `layers` for the head). */
@@ -425,14 +420,9 @@ export class Network {
 
   private allocate(cap: Capacity): void {
     const { cfg, cell, be } = this;
-    const H = cfg.hidden, D = outWidth(cfg), V = inputRows(cfg), C = cfg.numClasses;
+    const H = cfg.hidden, D = outWidth(cfg), C = cfg.numClasses;
     const N = cap.rows, B = cap.batch;
-    // Sections of `ints`, sized by capacity: tokens [hN], csrStart [V+1], csrRows [hN], labels [B], last [B],
-    // offsets [steps+1] (steps <= N), lengths [B], targets [N] (language model). h = 2 for a language model's
-    // two-hot input (the symbols, then each row's language row), else 1.
-    const hN = (this.lm ? 2 : 1) * N, T = this.lm ? N : 0;
-    const labels = 2 * hN + V + 1, offsets = labels + 2 * B;
-    this.off = { tokens: 0, csrStart: hN, csrRows: hN + V + 1, labels, last: labels + B, offsets, lengths: offsets + N + 1, targets: offsets + N + 1 + B, total: offsets + N + 1 + B + T };
+    this.off = intsLayout(cap, inputRows(cfg), this.lm);
     // The head's input and output are per name (classifier) or per packed row (language model).
     const HR = this.lm ? N : B;
     this.act = {
@@ -468,18 +458,7 @@ export class Network {
   }
 
   private upload(b: PackedBatch): void {
-    const ints = new Uint32Array(this.off.total);
-    ints.set(b.tokens, this.off.tokens);
-    ints.set(b.csrStart, this.off.csrStart);
-    ints.set(b.csrRows, this.off.csrRows);
-    ints.set(b.labels, this.off.labels);
-    ints.set(b.last, this.off.last);
-    ints.set(b.offsets, this.off.offsets);
-    ints.set(b.lengths, this.off.lengths);
-    if (this.lm) {
-      if (b.tokens.length !== 2 * b.rows || !b.targets) throw new Error('a language model needs a batch packed by packLmBatch (two-hot inputs and targets)');
-      ints.set(b.targets, this.off.targets);
-    }
-    this.be.write(this.act!.ints, ints);
+    if (this.lm && (b.tokens.length !== 2 * b.rows || !b.targets)) throw new Error('a language model needs a batch packed by packLmBatch (two-hot inputs and targets)');
+    this.be.write(this.act!.ints, packInts(b, this.off));
   }
 }

@@ -35,7 +35,7 @@ export class Optimizer {
     this.n = net.layout.total;
     this.m = be.create(opts.kind === 'adam' ? 'adam-m' : 'sgd-momentum', this.n);
     this.v = opts.kind === 'adam' ? be.create('adam-v', this.n) : null;
-    this.sumsqT = resolveTunables(gradSumsqK, net.tuning.tunablesFor('grad_sumsq', { n: this.n }));
+    this.sumsqT = resolveTunables(gradSumsqK, net.tuning.tunablesFor(gradSumsqK, { n: this.n }));
     this.parts = Math.ceil(this.n / (this.sumsqT.WG! * this.sumsqT.ITEMS!));
     this.partial = be.create('grad-partials', this.parts);
   }
@@ -60,8 +60,8 @@ export class Optimizer {
         beta2: b2,
         eps: this.opts.eps ?? 1e-8,
       };
-      // Elements per invocation etc. from the network's tuning (src/gpu/tuning.ts); tunables never change results.
-      be.run(adamK, { param: net.params, grad: net.grads, m: this.m, v: this.v!, stats: net.stats }, params, net.tuning.tunablesFor('adam', params));
+      // Elements per invocation etc. from the network's tuning (src/tune/tuning.ts); tunables never change results.
+      be.run(adamK, { param: net.params, grad: net.grads, m: this.m, v: this.v!, stats: net.stats }, params, net.tuning.tunablesFor(adamK, params));
     } else {
       be.run(sgdK, { param: net.params, grad: net.grads, buf: this.m, stats: net.stats }, { n, lr, momentum: this.opts.momentum ?? 0 });
     }

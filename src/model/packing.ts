@@ -80,33 +80,44 @@ export function packBatch(seqs: readonly (readonly number[])[], labels: readonly
   };
 }
 
+// The step schedule (stepSchedule, StepInfo) lives in core/schedule.ts: the CPU twins walk it too.
+export { stepSchedule, type StepInfo } from '../core/schedule.js';
+
 /**
- * The step schedule of one direction. Reading order is positions 0..T-1 (forward) or T-1..0 (backward
- * direction, which starts at each row's own last character because rows not yet started have no state).
- * For each step: the position read, its packed offset and rows, and the previous position's.
+ * Where a batch's integers sit in one u32 buffer (the network's `ints`, uploaded with one write per step):
+ * element offsets of tokens [hN], csrStart [vocab+1], csrRows [hN], labels [batch], last [batch], offsets
+ * [steps+1 <= rows+1], lengths [batch] and, for a language model, targets [rows]; `total` elements in all.
+ * h = 2 for a language model's two-hot input (the symbols, then each row's language row), else 1. Sized by a
+ * capacity, so one buffer serves every batch up to it.
  */
-export interface StepInfo {
-  pos: number;
-  off: number;
-  n: number;
-  offPrev: number;
-  nPrev: number;
+export interface IntsLayout {
+  tokens: number;
+  csrStart: number;
+  csrRows: number;
+  labels: number;
+  last: number;
+  offsets: number;
+  lengths: number;
+  targets: number;
+  total: number;
 }
 
-export function stepSchedule(b: Pick<PackedBatch, 'steps' | 'offsets' | 'batchSizes'>, reverse: boolean): StepInfo[] {
-  const out: StepInfo[] = [];
-  for (let s = 0; s < b.steps; s++) {
-    const pos = reverse ? b.steps - 1 - s : s;
-    const prev = reverse ? pos + 1 : pos - 1;
-    const hasPrev = prev >= 0 && prev < b.steps;
-    out.push({
-      pos,
-      off: b.offsets[pos]!,
-      n: b.batchSizes[pos]!,
-      offPrev: hasPrev ? b.offsets[prev]! : 0,
-      // Forward: every row at pos was active at pos-1. Backward: only rows also active at pos+1 have a state.
-      nPrev: hasPrev ? Math.min(b.batchSizes[prev]!, b.batchSizes[pos]!) : 0,
-    });
-  }
-  return out;
+export function intsLayout(cap: { rows: number; batch: number }, vocab: number, lm = false): IntsLayout {
+  const N = cap.rows, B = cap.batch, hN = (lm ? 2 : 1) * N;
+  const labels = 2 * hN + vocab + 1, offsets = labels + 2 * B, targets = offsets + N + 1 + B;
+  return { tokens: 0, csrStart: hN, csrRows: hN + vocab + 1, labels, last: labels + B, offsets, lengths: offsets + N + 1, targets, total: targets + (lm ? N : 0) };
+}
+
+/** The batch's integers laid out as `off` says (zeros where the batch is smaller than the capacity). */
+export function packInts(b: PackedBatch, off: IntsLayout): Uint32Array {
+  const ints = new Uint32Array(off.total);
+  ints.set(b.tokens, off.tokens);
+  ints.set(b.csrStart, off.csrStart);
+  ints.set(b.csrRows, off.csrRows);
+  ints.set(b.labels, off.labels);
+  ints.set(b.last, off.last);
+  ints.set(b.offsets, off.offsets);
+  ints.set(b.lengths, off.lengths);
+  if (b.targets && off.total > off.targets) ints.set(b.targets, off.targets);
+  return ints;
 }

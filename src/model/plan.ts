@@ -5,12 +5,13 @@
 // a run that meets them one by one stalls in its first steps with nothing on the screen.
 import type { Backend, Buf, ElementType } from '../core/backend.js';
 import { pipelineKey, resolveTunables, type KernelDef, type Params, type Tunables } from '../core/kernel.js';
-import type { AdapterSummary } from '../gpu/device.js';
-import type { Tuning } from '../gpu/tuning.js';
+import type { AdapterSummary } from '../core/backend.js';
+import type { Recurrence } from '../tune/recurrence.js';
+import type { Tuning } from '../tune/tuning.js';
 import { VOCAB_SIZE } from '../data/vocab.js';
 import { isGenerative, type ModelConfig } from './config.js';
 import { packLmBatch } from '../generate/batches.js';
-import { Network, type Recurrence } from './network.js';
+import { Network } from './network.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { packBatch, type PackedBatch } from './packing.js';
 

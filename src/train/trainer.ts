@@ -4,13 +4,13 @@
 import type { Backend } from '../core/backend.js';
 import { Rng } from '../core/rng.js';
 import type { Example } from '../data/split.js';
-import { resolveRecurrence, type RecurrenceChoice } from '../gpu/recurrence.js';
-import { tuningForBackend } from '../gpu/tuning.js';
+import { resolveRecurrence, type Recurrence, type RecurrenceChoice } from '../tune/recurrence.js';
+import { tuningForBackend } from '../tune/tuning.js';
 import { VOCAB, VOCAB_SIZE } from '../data/vocab.js';
 import type { CellType, ModelConfig, Task } from '../model/config.js';
 import { makeLmBatches } from '../generate/batches.js';
 import { lmConfig } from '../generate/symbols.js';
-import { Network, type Recurrence } from '../model/network.js';
+import { Network } from '../model/network.js';
 import { Optimizer } from '../model/optimizer.js';
 import type { PackedBatch } from '../model/packing.js';
 import { initParams } from '../model/params.js';
@@ -61,7 +61,7 @@ export interface TrainOptions {
   evalBatchSize: number;
   /**
    * How recurrences are dispatched: 'step' (one dispatch per position), 'sequence' (one per layer and
-   * direction), or 'auto': 'step' on software adapters and the CPU, 'sequence' on real GPUs (gpu/recurrence.ts).
+   * direction), or 'auto': 'step' on software adapters and the CPU, 'sequence' on real GPUs (tune/recurrence.ts).
    */
   recurrence: RecurrenceChoice;
 }

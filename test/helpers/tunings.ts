@@ -1,9 +1,10 @@
-// Every tunable combination the tuning table (src/gpu/tuning.ts) can produce for a kernel at the shapes a
+// Every tunable combination the tuning table (src/tune/tuning.ts) can produce for a kernel at the shapes a
 // test uses, so kernel tests run each of them against the CPU twin: for the step kernels, every row block
 // any entry picks for 1..maxRows active rows at hidden size H, plus extra combinations a test names (H not
 // a multiple of WG·TN, more rows per block than active rows, ...).
-import type { Params, Tunables } from '../../src/core/kernel.js';
-import { TUNINGS } from '../../src/gpu/tuning.js';
+import type { KernelDef, Params, Tunables } from '../../src/core/kernel.js';
+import { gemmK } from '../../src/kernels.js';
+import { TUNINGS } from '../../src/tune/tuning.js';
 
 const key = (t: Tunables): string => JSON.stringify(Object.keys(t).sort().map((k) => [k, t[k]]));
 
@@ -14,8 +15,8 @@ export function distinctTunables(list: Tunables[]): Tunables[] {
 }
 
 /** The step kernel's tunables of every tuning for n = 1..maxRows active rows at hidden size h, and `extra`. */
-export function stepTunables(kernel: string, h: number, maxRows: number, extra: Tunables[] = []): Tunables[] {
-  const fwd = /_fwd(_emb)?$/.test(kernel);
+export function stepTunables(kernel: KernelDef, h: number, maxRows: number, extra: Tunables[] = []): Tunables[] {
+  const fwd = kernel.tune?.kind === 'step' && kernel.tune.dir === 'fwd';
   const all: Tunables[] = [...extra];
   for (const t of TUNINGS) {
     for (let n = 1; n <= maxRows; n++) {
@@ -28,5 +29,5 @@ export function stepTunables(kernel: string, h: number, maxRows: number, extra: 
 
 /** The gemm tiles of every tuning for a product of this shape (with the call's fixed flags). */
 export function gemmTunables(m: number, n: number, k: number, fixed: Tunables, extra: Tunables[] = []): Tunables[] {
-  return distinctTunables([...extra.map((t) => ({ ...t, ...fixed })), ...TUNINGS.map((t) => t.tunablesFor('gemm', { m, n, k }, fixed))]);
+  return distinctTunables([...extra.map((t) => ({ ...t, ...fixed })), ...TUNINGS.map((t) => t.tunablesFor(gemmK, { m, n, k }, fixed))]);
 }

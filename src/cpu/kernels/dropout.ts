@@ -15,8 +15,3 @@ export function dropout(b: Record<string, HostArray>, p: Params): void {
     y[p.off_y! + i] = keep ? x[p.off_x! + i]! * p.scale! : 0;
   }
 }
-
-/** Params for dropping a fraction `rate` of n values with a per-step seed. */
-export function dropoutParams(n: number, rate: number, seed: number): { n: number; seed: number; threshold: number; scale: number } {
-  return { n, seed: seed >>> 0, threshold: Math.min(0xffffffff, Math.round(rate * 2 ** 32)), scale: Math.fround(1 / (1 - rate)) }; // f32, as the uniform holds it
-}

@@ -1,14 +1,12 @@
-// CPU twins of the whole-sequence kernels shaders/{rnn,gru,lstm}_seq_{fwd,bwd}.wgsl. Each is literally the
-// loop the network runs with the per-step strategy: the step schedule (model/packing.ts stepSchedule),
-// rebuilt from the batch's offsets and lengths in `ints`, and one call of the per-step twin per position
-// with the params Network passes to the per-step kernel. So both strategies mean the same by construction.
+// The schedule walk shared by the whole-sequence twins (rnn|gru|lstm_seq_fwd|bwd.ts), the CPU side of
+// shaders/seq_walk.wgsl: each twin is literally the loop the network runs with the per-step strategy —
+// the step schedule (core/schedule.ts), rebuilt from the batch's offsets and lengths in `ints`, and one call
+// of the per-step twin per position with the params Network passes to the per-step kernel. So both
+// strategies mean the same by construction.
 import type { HostArray, Params, Tunables } from '../../core/kernel.js';
-import { stepSchedule, type StepInfo } from '../../model/packing.js';
-import { gruStepBwd, gruStepFwd } from './gru_step.js';
-import { lstmStepBwd, lstmStepFwd } from './lstm_step.js';
-import { rnnStepBwd, rnnStepFwd } from './rnn_step.js';
+import { stepSchedule, type StepInfo } from '../../core/schedule.js';
 
-type Twin = (b: Record<string, HostArray>, p: Params, t: Tunables) => void;
+export type Twin = (b: Record<string, HostArray>, p: Params, t: Tunables) => void;
 
 /** The step schedule of one direction from ints: n_t = rows with length > t. */
 export function scheduleFromInts(ints: Uint32Array, p: Params): StepInfo[] {
@@ -20,7 +18,7 @@ export function scheduleFromInts(ints: Uint32Array, p: Params): StepInfo[] {
 }
 
 /** Forward: one per-step forward call per position, in reading order. */
-function seqFwd(step: Twin): Twin {
+export function seqFwd(step: Twin): Twin {
   return (b, p, t) => {
     for (const st of scheduleFromInts(b.ints as Uint32Array, p)) {
       step(b, { h: p.h!, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: p.ld_y!, col_y: p.col_y!, off_w: p.off_w!, off_b: p.off_b! }, t);
@@ -29,7 +27,7 @@ function seqFwd(step: Twin): Twin {
 }
 
 /** Backward: one per-step backward call per position, last step of the reading order first. */
-function seqBwd(step: Twin): Twin {
+export function seqBwd(step: Twin): Twin {
   return (b, p, t) => {
     const sched = scheduleFromInts(b.ints as Uint32Array, p);
     for (let s = sched.length - 1; s >= 0; s--) {
@@ -38,10 +36,3 @@ function seqBwd(step: Twin): Twin {
     }
   };
 }
-
-export const rnnSeqFwd = seqFwd(rnnStepFwd);
-export const rnnSeqBwd = seqBwd(rnnStepBwd);
-export const gruSeqFwd = seqFwd(gruStepFwd);
-export const gruSeqBwd = seqBwd(gruStepBwd);
-export const lstmSeqFwd = seqFwd(lstmStepFwd);
-export const lstmSeqBwd = seqBwd(lstmStepBwd);

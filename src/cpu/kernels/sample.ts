@@ -1,37 +1,7 @@
-// CPU twins of shaders/row_ce.wgsl, shaders/row_stats.wgsl and shaders/sample.wgsl (the language model's
-// per-position loss and its sampler).
+// CPU twin of shaders/sample.wgsl: one decoding position of a language model (the same counter-based
+// stream, so the same symbols from the same logits).
 import type { FloatArray, HostArray, Params } from '../../core/kernel.js';
 import { hashU32 } from './dropout.js';
-
-export function rowCe(b: Record<string, HostArray>, p: Params): void {
-  const ints = b.ints as Uint32Array, logits = b.logits as FloatArray, dlogits = b.dlogits as FloatArray, part = b.part as FloatArray;
-  const C = p.classes!, N = p.rows!;
-  for (let i = 0; i < N; i++) {
-    const o = i * C;
-    let m = logits[o]!, arg = 0;
-    for (let c = 1; c < C; c++) if (logits[o + c]! > m) { m = logits[o + c]!; arg = c; }
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(logits[o + c]! - m);
-    const target = ints[p.off_targets! + i]!;
-    part[i] = m + Math.log(s) - logits[o + target]!;
-    part[N + i] = arg === target ? 1 : 0;
-    if (p.write_grad === 1) {
-      for (let c = 0; c < C; c++) dlogits[o + c] = (Math.exp(logits[o + c]! - m) / s - (c === target ? 1 : 0)) * p.scale!;
-    }
-  }
-}
-
-export function rowStats(b: Record<string, HostArray>, p: Params): void {
-  const part = b.part as FloatArray, stats = b.stats as FloatArray;
-  let loss = 0, correct = 0;
-  for (let i = 0; i < p.rows!; i++) {
-    loss += part[i]!;
-    correct += part[p.rows! + i]!;
-  }
-  stats[0] += loss;
-  stats[1] += correct;
-  stats[2] += p.rows!;
-}
 
 /** The sampler's uniform in [0, 1) for (seed, position, row): 24 bits of a counter-based hash. */
 export function sampleUniform(seed: number, pos: number, row: number): number {

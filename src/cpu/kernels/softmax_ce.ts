@@ -1,27 +1,5 @@
-// CPU twins of shaders/final_gather.wgsl, shaders/final_scatter.wgsl and shaders/softmax_ce.wgsl.
+// CPU twin of shaders/softmax_ce.wgsl.
 import type { FloatArray, HostArray, Params } from '../../core/kernel.js';
-
-export function finalGather(b: Record<string, HostArray>, p: Params): void {
-  const ints = b.ints as Uint32Array, y = b.y as FloatArray, feat = b.feat as FloatArray;
-  const d = p.dirs! * p.h!;
-  for (let r = 0; r < p.batch!; r++) {
-    for (let k = 0; k < d; k++) {
-      const row = k < p.h! ? ints[p.off_last! + r]! : r;
-      feat[r * d + k] = y[row * p.ld_y! + k]!;
-    }
-  }
-}
-
-export function finalScatter(b: Record<string, HostArray>, p: Params): void {
-  const ints = b.ints as Uint32Array, dfeat = b.dfeat as FloatArray, ext = b.ext as FloatArray;
-  const d = p.dirs! * p.h!;
-  for (let r = 0; r < p.batch!; r++) {
-    for (let k = 0; k < d; k++) {
-      const row = k < p.h! ? ints[p.off_last! + r]! : r;
-      ext[row * p.ld_y! + k] += dfeat[r * d + k]!;
-    }
-  }
-}
 
 export function softmaxCe(b: Record<string, HostArray>, p: Params): void {
   const ints = b.ints as Uint32Array, logits = b.logits as FloatArray;
