@@ -18,8 +18,8 @@ export { Trainer, DEFAULT_TRAIN_OPTIONS, TrainingDivergedError, balancedWeights,
 export { Predictor, EmptyNameError, WrongTaskError, type Prediction } from './train/predict.js';
 // Generation (task 'generate'): language-conditioned character language models and their sampler.
 export { Generator, GenerateInputError, resolveLanguage, encodeStart, DEFAULT_MAX_LENGTH, type GenerateOptions, type GeneratedName } from './generate/generator.js';
-export { packLmBatch, makeLmBatches } from './generate/batches.js';
-export { START, END, LM_CLASSES, languageRow, lmConfig } from './generate/symbols.js';
+export { packLmBatch, makeLmBatches } from './train/lm_batches.js';
+export { START, END, LM_CLASSES, languageRow, lmConfig } from './train/lm_symbols.js';
 export { KnownNames } from './generate/novelty.js';
 export { judgeLanguageModel, type JudgeRow, type JudgeOptions } from './generate/judge.js';
 export { serializeModel, parseModel, ModelFileError, MODEL_FORMAT, MODEL_VERSION, type Model, type TrainingInfo } from './train/modelfile.js';

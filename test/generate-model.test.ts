@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, type CpuBuf } from '../src/cpu/backend.js';
 import { Rng } from '../src/core/rng.js';
-import { packLmBatch } from '../src/generate/batches.js';
-import { END, START, languageRow } from '../src/generate/symbols.js';
+import { packLmBatch } from '../src/train/lm_batches.js';
+import { END, START, languageRow } from '../src/train/lm_symbols.js';
 import { Network, type Dropout, type Recurrence } from '../src/model/network.js';
 import type { PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';

@@ -7,7 +7,7 @@ import { CpuBackend, type CpuBuf } from '../src/cpu/backend.js';
 import type { Backend } from '../src/core/backend.js';
 import { Rng } from '../src/core/rng.js';
 import { encodeName, VOCAB_SIZE } from '../src/data/vocab.js';
-import { packLmBatch } from '../src/generate/batches.js';
+import { packLmBatch } from '../src/train/lm_batches.js';
 import { Generator, type GenerateOptions } from '../src/generate/generator.js';
 import { temperedWeights } from '../src/cpu/kernels/sample.js';
 import { sampleK } from '../src/kernels.js';

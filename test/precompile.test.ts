@@ -1,4 +1,4 @@
-// Compiling up front (model/plan.ts + GpuBackend.precompile): the plan, made without a device, names every
+// Compiling up front (train/plan.ts + GpuBackend.precompile): the plan, made without a device, names every
 // pipeline a real run then dispatches — training steps over every batch shape and the evaluation — so no
 // compile is left for the first epoch. The adapter's own tuning is used (on lavapipe: its register blocks).
 import { describe, expect, it } from 'vitest';

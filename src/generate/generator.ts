@@ -14,7 +14,7 @@ import { cellSpec } from '../model/cells.js';
 import { isGenerative } from '../model/config.js';
 import { entry, layerName, paramLayout, type ParamLayout } from '../model/params.js';
 import type { Model } from '../train/modelfile.js';
-import { END, languageRow, START } from './symbols.js';
+import { END, languageRow, START } from '../train/lm_symbols.js';
 
 /** A request the user got wrong (unknown language, count 0, ...): one line that names the input. */
 export class GenerateInputError extends Error {

@@ -56,7 +56,7 @@ export const isGenerative = (c: Pick<ModelConfig, 'task'>): boolean => c.task ==
 /**
  * Rows of layer 0's W_ih, the one-hot input's width. A classifier: one per character. A language model:
  * the characters, START (id vocabSize), then one row per language (id vocabSize + 1 + language): every
- * input row is the sum of two one-hots, its symbol and its language (see src/generate/symbols.ts).
+ * input row is the sum of two one-hots, its symbol and its language (see src/train/lm_symbols.ts).
  */
 export const inputRows = (c: ModelConfig): number => (isGenerative(c) ? c.vocabSize + 1 + c.conditions! : c.vocabSize);
 

@@ -30,7 +30,7 @@ export interface PackedBatch {
   /** [rows] packed rows sorted by character. */
   csrRows: Uint32Array;
   /**
-   * Language model batches only (src/generate/batches.ts): [rows] the target class of each packed row (the
+   * Language model batches only (src/train/lm_batches.ts): [rows] the target class of each packed row (the
    * next symbol). Such a batch's `tokens` and `csrRows` are [2 * rows] (two-hot inputs: the symbols, then
    * each packed row's language row) and csrStart spans every input row.
    */

@@ -8,13 +8,13 @@ import { resolveRecurrence, type Recurrence, type RecurrenceChoice } from '../tu
 import { tuningForBackend } from '../tune/tuning.js';
 import { VOCAB, VOCAB_SIZE } from '../data/vocab.js';
 import type { CellType, ModelConfig, Task } from '../model/config.js';
-import { makeLmBatches } from '../generate/batches.js';
-import { lmConfig } from '../generate/symbols.js';
+import { makeLmBatches } from './lm_batches.js';
+import { lmConfig } from './lm_symbols.js';
 import { Network } from '../model/network.js';
 import { Optimizer } from '../model/optimizer.js';
 import type { PackedBatch } from '../model/packing.js';
 import { initParams } from '../model/params.js';
-import { planPipelines, type PlannedPipeline } from '../model/plan.js';
+import { planPipelines, type PlannedPipeline } from './plan.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import { encodeExamples, longest, makeBatches, maxBatchRows, type Encoded } from './batches.js';
 import { confusionMatrix, reportFrom, type EvalReport } from './metrics.js';
@@ -204,7 +204,7 @@ export class Trainer {
     this.noiseRng = new Rng(opts.seed ^ 0x0153);
   }
 
-  /** Every pipeline this run will dispatch (model/plan.ts), for compiling them up front. */
+  /** Every pipeline this run will dispatch (train/plan.ts), for compiling them up front. */
   pipelinePlan(): PlannedPipeline[] {
     const o = this.opts;
     return planPipelines({

@@ -2,8 +2,8 @@
 // length 0 still has one position, START → END).
 import type { Rng } from '../../src/core/rng.js';
 import { VOCAB_SIZE } from '../../src/data/vocab.js';
-import { packLmBatch } from '../../src/generate/batches.js';
-import { lmConfig } from '../../src/generate/symbols.js';
+import { packLmBatch } from '../../src/train/lm_batches.js';
+import { lmConfig } from '../../src/train/lm_symbols.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
 import type { PackedBatch } from '../../src/model/packing.js';
 

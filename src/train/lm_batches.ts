@@ -4,8 +4,8 @@
 import { Rng } from '../core/rng.js';
 import { VOCAB_SIZE } from '../data/vocab.js';
 import { packBatch, type PackedBatch } from '../model/packing.js';
-import type { Encoded } from '../train/batches.js';
-import { END, languageRow, START } from './symbols.js';
+import type { Encoded } from './batches.js';
+import { END, languageRow, START } from './lm_symbols.js';
 
 /**
  * Packs names (character ids, possibly empty) with their languages. tokens = [symbols | language rows] and

@@ -3,17 +3,16 @@
 // Tuning as the real run and cannot drift from it. Used to compile every pipeline up front (GpuBackend.
 // precompile): software adapters compile a pipeline's machine code at its first dispatch, seconds each, and
 // a run that meets them one by one stalls in its first steps with nothing on the screen.
-import type { Backend, Buf, ElementType } from '../core/backend.js';
+import type { AdapterSummary, Backend, Buf, ElementType } from '../core/backend.js';
 import { pipelineKey, resolveTunables, type KernelDef, type Params, type Tunables } from '../core/kernel.js';
-import type { AdapterSummary } from '../core/backend.js';
+import { VOCAB_SIZE } from '../data/vocab.js';
+import { packLmBatch } from './lm_batches.js';
+import { isGenerative, type ModelConfig } from '../model/config.js';
+import { Network } from '../model/network.js';
+import { Optimizer, type OptimizerOptions } from '../model/optimizer.js';
+import { packBatch, type PackedBatch } from '../model/packing.js';
 import type { Recurrence } from '../tune/recurrence.js';
 import type { Tuning } from '../tune/tuning.js';
-import { VOCAB_SIZE } from '../data/vocab.js';
-import { isGenerative, type ModelConfig } from './config.js';
-import { packLmBatch } from '../generate/batches.js';
-import { Network } from './network.js';
-import { Optimizer, type OptimizerOptions } from './optimizer.js';
-import { packBatch, type PackedBatch } from './packing.js';
 
 export interface PlannedPipeline {
   kernel: KernelDef;
