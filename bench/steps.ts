@@ -6,7 +6,7 @@
 import type { Backend, Buf } from '../src/core/backend.js';
 import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import type { DispatchTimer } from '../src/gpu/profiler.js';
+import type { DispatchTimer } from './profiler.js';
 import type { Tuning } from '../src/tune/tuning.js';
 import { cellSpec } from '../src/model/cells.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';

@@ -158,7 +158,8 @@ export class GpuBackend implements Backend {
   }
 
   /**
-   * Profiling hook (used by the bench, never by training): records `reps` back-to-back dispatches of one
+   * Profiling hook for the bench (bench/profiler.ts; never used by training; here because it needs the
+   * pipeline cache, the uniform arena and the encoder): records `reps` back-to-back dispatches of one
    * kernel with the same buffers and params in a compute pass of their own, optionally bracketed by
    * timestamp writes, so that (end - begin) / reps is the device time of one dispatch including its
    * fixed cost. Returns false (and records nothing) when the grid is empty.
