@@ -83,19 +83,24 @@ export function setupControls(): void {
   const task = taskOf(String(shown.task));
   for (const [flag, v] of Object.entries(TASK_DEFAULTS[task])) if (!given.has(flag)) shown[flag] = v;
   for (const [flag, v] of Object.entries(shown)) show(flag, v);
-  let shownTask = task;
+  shownTask = task;
   applyTask(task);
-  input('task').addEventListener('change', () => {
-    const next = taskOf(input('task').value);
-    swapTaskDefaults(shownTask, next);
-    shownTask = next;
-    applyTask(next);
-  });
+  input('task').addEventListener('change', () => switchTask(taskOf(input('task').value)));
   form.addEventListener('input', () => recheck());
   form.addEventListener('change', () => recheck());
 }
 
 const taskOf = (v: string): Task => (v === 'generate' ? 'generate' : 'classify');
+/** The task the form's fields are set up for. */
+let shownTask: Task = 'classify';
+
+/** Another task: its defaults where the fields hold the old task's, classifier-only fields off or on. */
+function switchTask(next: Task): void {
+  show('task', next);
+  swapTaskDefaults(shownTask, next);
+  shownTask = next;
+  applyTask(next);
+}
 
 /** Fields still at the old task's default get the new task's. */
 function swapTaskDefaults(from: Task, to: Task): void {
@@ -123,8 +128,7 @@ function show(flag: string, v: unknown): void {
 
 /** A loaded model's shape in the form (cell, hidden, layers, attention, bidirectional), so Train retrains it. */
 export function showModelConfig(c: ModelConfig): void {
-  show('task', c.task ?? 'classify');
-  applyTask(taskOf(c.task ?? 'classify'));
+  switchTask(taskOf(c.task ?? 'classify'));
   show('model', c.cell);
   show('hidden', c.hidden);
   show('layers', c.layers);

@@ -333,6 +333,7 @@ describe('demo page in Chromium', () => {
     expect(await page.getAttribute('#gen-results', 'aria-live')).toBe('polite');
     // The form shows the loaded model's task, and the panel with names passes axe-core's checks.
     expect(await page.inputValue('#task')).toBe('generate');
+    expect(await page.inputValue('#batch')).toBe('32');
     expect(await axeViolations(page)).toEqual([]);
     // A language model in "Try a name": a message, no languages.
     await page.fill('#name', 'Schmidt');
