@@ -9,7 +9,7 @@ import type { Backend, Buf } from '../core/backend.js';
 import type { KernelDef, Params, Tunables } from '../core/kernel.js';
 import { LETTERS, VOCAB } from '../data/vocab.js';
 import { tuningForBackend, type Tuning } from '../tune/tuning.js';
-import { embedGatherK, gemmK, sampleK } from '../kernels.js';
+import { embedGatherK, gemmK, gruStepFwdK, sampleK } from '../kernels.js';
 import { cellSpec } from '../model/cells.js';
 import { isGenerative } from '../model/config.js';
 import { entry, layerName, paramLayout, type ParamLayout } from '../model/params.js';
@@ -173,8 +173,11 @@ export class Generator {
             this.run(gemmK, { a: y[l - 1]!, b: this.params, c: xg, bias: this.params },
               { m: B, n: G, k: H, off_a: t * B * H, lda: H, off_b: wih.offset, ldb: G, off_c: t * B * G, ldc: G, off_bias: bih.offset, has_bias: 1 });
           }
-          this.run(cell.fwd, { xg, w: this.params, y: y[l]!, cache: cache[l]! },
-            { h: H, off_cur: t * B, n_cur: B, off_prev: t > 0 ? (t - 1) * B : 0, n_prev: t > 0 ? B : 0, ld_y: H, col_y: 0, off_w: whh.offset, off_b: bhh.offset });
+          const sp = { h: H, off_cur: t * B, n_cur: B, off_prev: t > 0 ? (t - 1) * B : 0, n_prev: t > 0 ? B : 0, ld_y: H, col_y: 0, off_w: whh.offset, off_b: bhh.offset };
+          const bufs = { xg, w: this.params, y: y[l]!, cache: cache[l]! };
+          // The GRU's step kernel also has the fused embedding path (EMB); off here: xg holds the input projection.
+          if (cell.fwd === gruStepFwdK) this.run(cell.fwd, { ...bufs, tok: intsBuf }, { ...sp, off_tok: 0, off_wih: wih.offset, off_bih: bih.offset }, { EMB: 0 });
+          else this.run(cell.fwd, bufs, sp);
         }
         this.run(gemmK, { a: y[cfg.layers - 1]!, b: this.params, c: logits, bias: this.params },
           { m: B, n: C, k: H, off_a: t * B * H, lda: H, off_b: hw.offset, ldb: C, off_c: 0, ldc: C, off_bias: hb.offset, has_bias: 1 });
