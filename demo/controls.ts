@@ -14,12 +14,15 @@ export interface Settings {
   options: TrainOptions & { task: Task };
   /** Train on this many names drawn from the training split (undefined: all of them). */
   limit: number | undefined;
+  /** 'auto': time a few steps on WebGPU and on the CPU path and train on the faster (demo/main.ts). */
+  device: 'auto' | 'gpu' | 'cpu';
 }
 
 const FIELDS = specsFor('page');
 const SPECS: Specs = FIELDS;
 type PageValues = Values<SpecsOf<'page'>>;
-const CHOICE_LABELS: Record<string, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM', classify: 'Classify names', generate: 'Generate names' };
+const CHOICE_LABELS: Record<string, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM', classify: 'Classify names', generate: 'Generate names',
+  auto: 'auto: the faster, measured', gpu: 'WebGPU', cpu: 'CPU path' };
 /**
  * A language model's own defaults for the fields the page has (the CLI's LM_DEFAULTS: batch 32, lr 0.005;
  * the cosine schedule has no field and is applied in readSettings). Switching the task swaps a field that
@@ -170,7 +173,7 @@ export function readSettings(readEvery: number): Settings {
   // The page has no schedule field: a language model trains with its own (cosine), as the CLI's default.
   if (v.task === 'generate') options.lrSchedule = LM_DEFAULTS.lrSchedule;
   markInvalid(null);
-  return { options: { ...options, task: v.task, readEvery }, limit: v.limit };
+  return { options: { ...options, task: v.task, readEvery }, limit: v.limit, device: v.device };
 }
 
 /** Shows a settings problem under the form and marks its field (null: none). */

@@ -1,4 +1,4 @@
-// What runs the kernels: WebGPU through navigator.gpu, or (when the user asks for it) the CPU reference.
+// What runs the kernels: WebGPU through navigator.gpu, or the CPU path (the reference kernels in TypeScript).
 import type { Backend, Buf } from '../src/core/backend.js';
 import { requestBrowserDevice } from '../src/browser/device.js';
 import { CpuBackend } from '../src/cpu/backend.js';
@@ -28,10 +28,13 @@ export async function openGpu(): Promise<Engine> {
   return { be: new GpuBackend(h.device, { description }), kind: 'gpu', description, readEvery: 5 };
 }
 
-/** The CPU reference: the same model in plain TypeScript loops, run on the main thread. */
+/**
+ * The CPU path: the same model in the reference kernels' plain TypeScript loops, on the main thread. On a
+ * software WebGPU adapter (SwiftShader) it is often the faster one; the page measures (demo/main.ts).
+ */
 export function openCpu(): Engine {
   const be = new YieldingCpuBackend();
-  return { be, kind: 'cpu', description: 'CPU reference (plain TypeScript, slow)', readEvery: 1 };
+  return { be, kind: 'cpu', description: 'CPU path (plain TypeScript on this page)', readEvery: 1 };
 }
 
 /** The CPU reference never waits; it yields to the browser at every read so that Stop and typing work. */

@@ -17,8 +17,13 @@ import { GeneratePanel } from './generate.js';
 import { KnownNames } from '../src/generate/novelty.js';
 import { splitNames, DEFAULT_SPLIT_SEED } from '../src/data/split.js';
 import { TrainingPanel } from './training.js';
+import { DeviceChooser } from './choice.js';
 
+/** The engine the name box and the last run use; WebGPU's (when there is one) and the CPU path's. */
 let engine: Engine | null = null;
+let gpuEngine: Engine | null = null;
+const cpuEngine = openCpu();
+const chooser = new DeviceChooser(() => ({ gpu: gpuEngine, cpu: cpuEngine }));
 let names: LoadedNames | null = null;
 let model: Model | null = null;
 let training = false;
@@ -66,7 +71,8 @@ function useEngine(e: Engine): void {
 
 async function initDevice(): Promise<void> {
   try {
-    useEngine(await openGpu());
+    gpuEngine = await openGpu();
+    useEngine(gpuEngine);
   } catch (err) {
     if (!(err instanceof NoAdapterError)) reportError('WebGPU failed to start', err);
     byId('adapter').textContent = 'no WebGPU';
@@ -78,7 +84,31 @@ async function initDevice(): Promise<void> {
   }
 }
 
-byId('use-cpu').addEventListener('click', () => useEngine(openCpu()));
+byId('use-cpu').addEventListener('click', () => useEngine(cpuEngine));
+// The device choice and the time estimate for the form's settings, before Train: measured when the page is
+// ready and again shortly after the settings change (demo/choice.ts; measurements are cached per settings).
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+async function preview(): Promise<void> {
+  if (!names || training || !(gpuEngine || engine)) return;
+  let settings;
+  try {
+    settings = readSettings(1);
+  } catch {
+    return; // the form shows its own error
+  }
+  try {
+    await chooser.choose(names, settings);
+  } catch (err) {
+    if (!(err instanceof SettingsError || err instanceof LimitError || err instanceof ConfigError)) throw err;
+    chooser.stale();
+  }
+}
+byId<HTMLFormElement>('controls').addEventListener('change', () => {
+  if (training) return;
+  chooser.stale();
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => void preview(), 800);
+});
 
 // ---- data --------------------------------------------------------------------------------------------
 
@@ -157,11 +187,19 @@ byId<HTMLFormElement>('controls').addEventListener('submit', async (ev) => {
   setState('run', 'training');
   refresh();
   try {
-    const end = await panel.run(engine, names, settings, (m) => useModel(m, 'trained'));
+    // The device for these settings (measured for 'auto'), then the run on it.
+    panel.preparing();
+    const choice = await chooser.choose(names, settings);
+    if (choice.engine !== engine) useEngine(choice.engine);
+    settings.options.readEvery = choice.engine.readEvery;
+    const end = await panel.run(choice.engine, names, settings, (m) => useModel(m, 'trained'), choice.estimate);
     setState('run', end);
   } catch (err) {
     setState('run', 'failed');
-    if (err instanceof LimitError || err instanceof ConfigError) {
+    if (err instanceof SettingsError) {
+      showFormError(err);
+      panel.failed('Training could not start: see above.');
+    } else if (err instanceof LimitError || err instanceof ConfigError) {
       setMessage(formError, err.message);
       panel.failed('Training could not start: see above.');
     } else if (err instanceof TrainingDivergedError) {
@@ -208,3 +246,4 @@ byId<HTMLInputElement>('model-file').addEventListener('change', async (ev) => {
 
 refresh();
 await Promise.all([initDevice(), initData()]);
+void preview();

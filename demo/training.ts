@@ -10,6 +10,7 @@ import type { LoadedNames } from './data.js';
 import { trainData } from './data.js';
 import { byId, el, int, pct, setMessage, yieldToBrowser } from './dom.js';
 import type { Engine } from './engine.js';
+import { formatSeconds } from './choice.js';
 
 export type RunEnd = 'done' | 'stopped';
 
@@ -18,6 +19,14 @@ export class TrainingPanel {
   private readonly status = byId('run-status');
   private readonly table = byId<HTMLTableElement>('epoch-table');
   private stopRequested = false;
+
+  private started = 0;
+
+  /** Before the device is chosen (which may measure for a few seconds). */
+  preparing(): void {
+    setMessage(this.status, 'Choosing the device…');
+    this.set('time-left', '–');
+  }
 
   requestStop(): void {
     this.stopRequested = true;
@@ -28,7 +37,7 @@ export class TrainingPanel {
    * Trains with these settings; `onModel` gets the model after every epoch (and once more, with the
    * weights as they are, when stopped). Errors (bad sizes, divergence, GPU errors) are thrown.
    */
-  async run(engine: Engine, names: LoadedNames, settings: Settings, onModel: (m: Model) => void): Promise<RunEnd> {
+  async run(engine: Engine, names: LoadedNames, settings: Settings, onModel: (m: Model) => void, estimate: number | null = null): Promise<RunEnd> {
     this.stopRequested = false;
     const o = settings.options;
     const data = trainData(names.data, settings.limit, o.seed);
@@ -43,6 +52,11 @@ export class TrainingPanel {
       this.set('stat-loss', '–');
       this.set('names-per-sec', '–');
       this.set('stat-accuracy', '–');
+      // Time left: the device choice's estimate until the run's own pace replaces it (progress()).
+      this.set('time-left', estimate === null ? '–' : formatSeconds(estimate));
+      if (estimate === null) delete byId('time-left').dataset.seconds;
+      else byId('time-left').dataset.seconds = estimate.toFixed(1);
+      this.started = performance.now();
       this.bar(0);
       setMessage(this.status, `Training ${describeConfig(trainer.config)} (${int(trainer.net.layout.total)} parameters) on ` +
         `${int(data.train.length)} names; testing on ${int(data.test.length)} after each epoch.`);
@@ -60,6 +74,7 @@ export class TrainingPanel {
         shouldStop: () => this.stopRequested,
       });
       const done = trainer.epochs.length === o.epochs;
+      this.set('time-left', done ? 'done' : '–');
       if (!done) onModel(await trainer.model({ device }));
       const last = trainer.epochs[trainer.epochs.length - 1];
       const speed = trainer.epochs.length ? trainer.epochs.reduce((a, e) => a + e.namesPerSec, 0) / trainer.epochs.length : 0;
@@ -87,6 +102,12 @@ export class TrainingPanel {
     this.set('names-per-sec', int(p.namesPerSec));
     const done = (p.epoch - 1 + p.step / p.steps) / epochs;
     this.bar(done, `epoch ${p.epoch} of ${epochs}, ${Math.round(100 * done)}%`);
+    if (done > 0) {
+      // This run's pace so far (training and the tests of finished epochs) over what is left.
+      const left = ((performance.now() - this.started) / 1000) * (1 - done) / done;
+      this.set('time-left', formatSeconds(left));
+      byId('time-left').dataset.seconds = left.toFixed(1);
+    }
     this.chart.update(trainer.lossCurve, epochEnds);
     if (p.step === p.steps) setMessage(this.status, `Epoch ${p.epoch}: testing…`);
     else if (!this.stopRequested) setMessage(this.status, `Epoch ${p.epoch} of ${epochs}: step ${p.step} of ${p.steps}.`);

@@ -116,7 +116,7 @@ export const OPTIONS = {
   out: { type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write (after every epoch, atomically)', in: ['train'] },
   'out-dir': { type: 'string', arg: 'DIR', default: 'compare', help: 'folder for loss.svg, confusion-*.svg, results.md/json', in: ['compare'] },
   'save-models': { type: 'boolean', default: false, help: 'also write each trained model file into the folder', in: ['compare'] },
-  device: { type: 'choice', choices: ['auto', 'gpu', 'cpu'], default: 'auto', help: 'auto: train times a few steps of the model on WebGPU and on the CPU path and uses the faster (other commands: WebGPU when there is an adapter); gpu: WebGPU kernels; cpu: the CPU path (plain TypeScript)', in: CLI },
+  device: { type: 'choice', choices: ['auto', 'gpu', 'cpu'], default: 'auto', help: 'auto: train times a few steps of the model on WebGPU and on the CPU path and uses the faster (other commands: WebGPU when there is an adapter); gpu: WebGPU kernels; cpu: the CPU path (plain TypeScript)', in: [...CLI, 'page'], label: 'Device' },
   recurrence: { type: 'choice', choices: ['auto', 'step', 'sequence'], default: D.recurrence, help: 'recurrence dispatches: step (one per position), sequence (one per layer and direction), auto (step on software adapters, sequence on GPUs)', in: TRAINING },
   // ---- node bench (bench/options.ts)
   kernels: { type: 'string', arg: 'a,b', shownDefault: 'all', help: 'only these kernels in the kernel table (names as in src/kernels.ts, e.g. gemm,gru_step_fwd)', in: ['bench'] },

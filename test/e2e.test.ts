@@ -194,7 +194,8 @@ describe('browser bundles', () => {
 
 describe('demo page in Chromium', () => {
   it('trains on WebGPU: the loss falls, test accuracy beats the majority baseline, top-3 predictions, and the CLI reads its model file', async () => {
-    const page = await openPage('?cell=gru&hidden=32&epochs=2&limit=4000&lr=0.01');
+    // device=gpu: WebGPU forced (auto would pick the CPU path for this small model on SwiftShader: next test).
+    const page = await openPage('?cell=gru&hidden=32&epochs=2&limit=4000&lr=0.01&device=gpu');
     await ready(page);
     const adapter = await page.textContent('#adapter');
     expect(adapter).toMatch(/^WebGPU · \S/);
@@ -469,11 +470,11 @@ describe('demo page in Chromium', () => {
     expect(await page.isVisible('#no-webgpu')).toBe(true);
     expect(await page.textContent('#no-webgpu-why')).toMatch(/navigator\.gpu is missing/);
     expect(await page.isDisabled('#train')).toBe(true);
-    expect(await page.textContent('#use-cpu')).toMatch(/CPU reference \(slow\)/);
+    expect(await page.textContent('#use-cpu')).toMatch(/^Use the CPU path$/);
     await page.click('#use-cpu');
     await ready(page, 'cpu');
     expect(await page.isVisible('#no-webgpu')).toBe(false);
-    expect(await page.textContent('#adapter')).toMatch(/CPU reference/);
+    expect(await page.textContent('#adapter')).toMatch(/CPU path/);
 
     await page.click('#train');
     // A few steps in, the page still answers a click: training yields to the browser at every read.
@@ -486,6 +487,39 @@ describe('demo page in Chromium', () => {
     // The weights as they were when stopped can be tried.
     await page.waitForSelector('body[data-model="trained"]');
     expectTop3(await predictInPage(page, 'Schmidt'));
+  });
+
+  it('device auto: a small model is measured on both, the faster CPU path is chosen with both rates and an estimate, and time left shows while training', async () => {
+    const page = await openPage('?model=gru&hidden=16&epochs=3&limit=2000&lr=0.01');
+    await ready(page);
+    expect(await page.inputValue('#device')).toBe('auto');
+    // Measured when the page is ready, before Train.
+    await page.waitForSelector('#device-choice[data-choice="gpu"], #device-choice[data-choice="cpu"]', { timeout: 120_000 });
+    const choice = await page.textContent('#device-choice');
+    console.log(`browser device choice: ${choice}`);
+    expect(choice).toMatch(/WebGPU [\d,]+ names\/s, CPU path [\d,]+ names\/s .*timed steps of this model.*x faster\. Estimated time for 3 epochs: about \d+ (s|min)\./);
+    const gpu = Number(await page.getAttribute('#device-choice', 'data-gpu-rate'));
+    const cpu = Number(await page.getAttribute('#device-choice', 'data-cpu-rate'));
+    expect(gpu).toBeGreaterThan(0);
+    expect(cpu).toBeGreaterThan(gpu); // SwiftShader's WebGPU is many times slower than the CPU path at this size
+    expect(await page.getAttribute('#device-choice', 'data-choice')).toBe('cpu');
+    expect(choice).toMatch(/^Runs on the CPU path\./);
+    expect(Number(await page.getAttribute('#device-choice', 'data-estimate'))).toBeGreaterThan(0);
+
+    await page.click('#train');
+    // Time left while training: first the estimate, then this run's own pace.
+    const shown = await page.waitForFunction(() => {
+      const t = document.querySelector<HTMLElement>('#time-left')!;
+      return document.body.dataset.run === 'training' && t.dataset.seconds !== undefined && t.textContent;
+    }, null, { timeout: 60_000, polling: 'raf' });
+    expect(await shown.jsonValue()).toMatch(/^about \d+ (s|min)$/);
+    await page.waitForSelector('body[data-run="done"], body[data-run="failed"]', { timeout: 100_000 });
+    expect(await page.getAttribute('body', 'data-run'), await page.textContent('#run-status') ?? '').toBe('done');
+    expect(await page.getAttribute('body', 'data-device')).toBe('cpu');
+    expect(await page.textContent('#time-left')).toBe('done');
+    // The faster path is never called slow anywhere on the page.
+    expect(await page.textContent('body')).not.toMatch(/\bslow/i);
+    expectTop3(await predictInPage(page, 'Nguyen'));
   });
 
   it('a server without names data: the page asks for the zip and reads the picked file', async () => {
