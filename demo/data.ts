@@ -1,8 +1,8 @@
 // The names: from the demo server (/api/data, /data.zip) or from a zip the user picks; then the split the
 // CLI makes (same seed, same fraction), so that results here and from `webgpu-rnn train` compare.
-import { Rng } from '../src/core/rng.js';
 import { parseNamesZip, type NamesData } from '../src/data/names.js';
-import { DEFAULT_SPLIT_SEED, splitNames, type Example } from '../src/data/split.js';
+import { DEFAULT_SPLIT_SEED } from '../src/data/split.js';
+import { buildTrainData } from '../src/train/traindata.js';
 import type { TrainData } from '../src/train/trainer.js';
 
 export interface LoadedNames {
@@ -38,10 +38,10 @@ export const SPLIT = { seed: DEFAULT_SPLIT_SEED, testFraction: 0.2, dedup: false
 
 /**
  * The CLI's split, and its --limit: `limit` training names drawn with the training seed, exactly as
- * `webgpu-rnn train --limit N --seed S` draws them.
+ * `webgpu-rnn train --val-fraction 0 --limit N --seed S` draws them. The page trains on the whole training
+ * part: no validation names, so no temperature is fitted here (a loaded model's temperature is used), and a
+ * run in the page costs what it did before calibration existed.
  */
 export function trainData(names: NamesData, limit: number | undefined, seed: number): TrainData {
-  const { train: all, test } = splitNames(names, SPLIT);
-  const train: Example[] = limit ? new Rng(seed).shuffle(all.slice()).slice(0, limit) : all;
-  return { train, test, languages: names.languages, split: SPLIT };
+  return buildTrainData(names, { split: SPLIT, valFraction: 0, limit, seed });
 }

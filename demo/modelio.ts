@@ -31,5 +31,6 @@ export function describeModel(m: Model): string {
   const after = t ? ` after ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}` : '';
   const score = t?.testNll !== undefined ? `; test NLL ${t.testNll.toFixed(3)} nats per symbol (${(t.testNll / Math.LN2).toFixed(3)} bits)${after}`
     : t?.testAccuracy !== undefined ? `; test accuracy ${pct(t.testAccuracy)}${after}` : '';
-  return `${describeConfig(m.config)}${score}`;
+  const cal = m.calibration ? `; calibrated (temperature ${m.calibration.temperature.toFixed(2)})` : '';
+  return `${describeConfig(m.config)}${score}${cal}`;
 }

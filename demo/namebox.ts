@@ -6,7 +6,7 @@
 import type { Backend } from '../src/core/backend.js';
 import type { Model } from '../src/train/modelfile.js';
 import { hasLetter } from '../src/data/vocab.js';
-import { EmptyNameError, Predictor, type Prediction } from '../src/train/predict.js';
+import { EmptyNameError, MOSTLY_OUT_OF_VOCABULARY, Predictor, type Prediction } from '../src/train/predict.js';
 import { isGenerative } from '../src/model/config.js';
 import { byId, el, pct } from './dom.js';
 import { reportError } from './errors.js';
@@ -129,8 +129,11 @@ export class NameBox {
     }
     this.list.dataset.name = p.name;
     const readAs = p.normalized !== p.name.trim() ? `Read as “${p.normalized}” (accents dropped; other characters outside a–z become _).` : '';
+    // As `webgpu-rnn predict`: still answered, with a warning that the answer says little.
+    const mostlyOov = p.oovShare > MOSTLY_OUT_OF_VOCABULARY ? ' Most of this name is outside the alphabet: the guess says little about it.' : '';
     if (p.attention) this.showAttention(p.normalized, p.attention);
-    this.hint.textContent = readAs;
+    this.hint.dataset.oov = mostlyOov ? 'mostly' : '';
+    this.hint.textContent = readAs + mostlyOov;
   }
 
   private showAttention(text: string, alpha: number[]): void {

@@ -75,7 +75,9 @@ export class TrainingPanel {
       });
       const done = trainer.epochs.length === o.epochs;
       this.set('time-left', done ? 'done' : '–');
-      if (!done) onModel(await trainer.model({ device }));
+      // Once more after the run: the weights as they are (stopped), or with the calibration when the run
+      // had validation names.
+      onModel(await trainer.model({ device }));
       const last = trainer.epochs[trainer.epochs.length - 1];
       const speed = trainer.epochs.length ? trainer.epochs.reduce((a, e) => a + e.namesPerSec, 0) / trainer.epochs.length : 0;
       if (speed) byId('names-per-sec').dataset.average = speed.toFixed(1);

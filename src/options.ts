@@ -6,6 +6,7 @@
 import { DEFAULT_SPLIT_SEED } from './data/split.js';
 import { CELL_TYPES, TASKS, type CellType } from './model/config.js';
 import { DEFAULT_MAX_LENGTH } from './generate/generator.js';
+import { DEFAULT_VAL_FRACTION } from './train/traindata.js';
 import { DEFAULT_TRAIN_OPTIONS as D, type TrainOptions } from './train/trainer.js';
 
 /** Where an option is used: a CLI command, `node bench`, or the demo page's form. */
@@ -79,15 +80,18 @@ export const OPTIONS = {
   'test-fraction': { type: 'number', min: 0.01, max: 0.99, default: 0.2, help: 'fraction of each language held out for testing', in: TRAINING },
   'split-seed': { type: 'int', min: 0, default: DEFAULT_SPLIT_SEED, help: 'seed of the train/test split', in: TRAINING },
   dedup: { type: 'boolean', default: false, help: 'no name string appears in both train and test', in: TRAINING },
+  'val-fraction': { type: 'number', min: 0, max: 0.9, default: DEFAULT_VAL_FRACTION, help: "fraction of each language's training names held out for validation (early stopping, the temperature); 0: none", in: TRAINING },
+  'early-stop': { type: 'int', min: 0, default: D.earlyStop, help: "stop when the validation loss has not improved for N epochs; keep the best epoch's weights (0: off)", in: TRAINING },
   limit: { type: 'int', min: 1, shownDefault: 'all', help: 'train on this many randomly chosen training names (quick runs)', in: [...TRAINING, 'page'], label: 'Training names' },
   // ---- eval: the split stored in the model file, unless overridden
   'model-file': { flag: 'model', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file written by train', in: ['eval', 'predict', 'export'] },
-  split: { type: 'choice', choices: ['test', 'train', 'all'], default: 'test', help: 'which names to evaluate', in: ['eval'] },
+  split: { type: 'choice', choices: ['test', 'val', 'train', 'all'], default: 'test', help: 'which names to evaluate (val: those the temperature was fitted on)', in: ['eval'] },
   'eval-split-seed': { flag: 'split-seed', type: 'int', min: 0, help: 'override the split seed stored in the model', in: ['eval'] },
   'eval-test-fraction': { flag: 'test-fraction', type: 'number', min: 0.01, max: 0.99, help: 'override the test fraction stored in the model', in: ['eval'] },
   'eval-dedup': { flag: 'dedup', type: 'boolean', help: 'override the dedup setting stored in the model', in: ['eval'] },
   'eval-noise': { flag: 'noise', type: 'int', min: 0, max: 100, default: 0, help: "append 0..N random characters from .,;' to each name", in: ['eval'] },
   'eval-batch': { flag: 'batch', type: 'int', min: 1, max: 1 << 20, default: D.evalBatchSize, help: 'names per evaluation batch', in: ['eval'] },
+  reliability: { type: 'string', arg: 'FILE', help: 'write a reliability diagram (SVG) before and after the temperature', in: ['eval'] },
   // ---- predict
   top: { type: 'int', min: 1, default: 3, help: 'languages to show per name', in: ['predict'] },
   explain: { type: 'boolean', default: false, help: 'attention models: print each character with its attention weight', in: ['predict'] },
@@ -97,7 +101,7 @@ export const OPTIONS = {
   'export-out': { flag: 'out', type: 'string', arg: 'FILE', help: 'file to write, .safetensors or .onnx (required)', in: ['export'] },
   'import-out': { flag: 'out', type: 'string', arg: 'FILE', default: 'model.json', help: 'model file to write', in: ['import'] },
   languages: { type: 'string', arg: 'A,B,...', shownDefault: "the file's own, else the tutorial's 18 alphabetically", help: "class names in the head's row order", in: ['import'] },
-  force: { type: 'boolean', default: false, help: 'replace an existing output file even if it is not one webgpu-rnn wrote (export/import: even if it exists)', in: ['train', 'compare', 'export', 'import', 'bench'] },
+  force: { type: 'boolean', default: false, help: 'replace an existing output file even if it is not one webgpu-rnn wrote (export/import: even if it exists)', in: ['train', 'compare', 'eval', 'export', 'import', 'bench'] },
   // ---- eval of a language model
   judge: { type: 'string', arg: 'FILE', help: 'language models: a classifier model file that judges generated names (share assigned to the requested language, share new)', in: ['eval'] },
   'judge-count': { type: 'int', min: 1, max: 10000, default: 100, help: 'with --judge: names per language and temperature', in: ['eval'] },
@@ -159,7 +163,7 @@ export function defaultsOf<S extends Specs>(specs: S): Values<S> {
 
 export type TrainValues = Values<SpecsOf<'train'>>;
 /** The training settings `train` and `compare` share; the page fills the ones it has no field for with defaults. */
-export type TrainingValues = Pick<TrainValues, 'hidden' | 'epochs' | 'batch' | 'lr' | 'lr-schedule' | 'optimizer' | 'momentum' | 'clip' | 'seed' | 'noise' | 'noise-test' | 'balance' | 'dropout' | 'recurrence'>;
+export type TrainingValues = Pick<TrainValues, 'hidden' | 'epochs' | 'batch' | 'lr' | 'lr-schedule' | 'optimizer' | 'momentum' | 'clip' | 'seed' | 'noise' | 'noise-test' | 'balance' | 'dropout' | 'recurrence' | 'early-stop'>;
 /** The model's shape: from train's options, or from a `compare` model spec. */
 export interface ModelShape { cell: CellType; layers: number; bidirectional: boolean; attention: boolean }
 
@@ -169,7 +173,7 @@ export function trainOptionsFrom(o: TrainingValues, model?: ModelShape): TrainOp
     ...D, ...model,
     hidden: o.hidden, epochs: o.epochs, batchSize: o.batch, lr: o.lr, lrSchedule: o['lr-schedule'], optimizer: o.optimizer,
     momentum: o.momentum, clip: o.clip, seed: o.seed, noise: o.noise, noiseTest: o['noise-test'], balance: o.balance,
-    dropout: o.dropout, recurrence: o.recurrence,
+    dropout: o.dropout, recurrence: o.recurrence, earlyStop: o['early-stop'],
   };
 }
 

@@ -173,3 +173,71 @@ describe('webgpu-rnn CLI', () => {
     expect(auto.stdout).toMatch(/^Nguyen +\S+ [\d.]+%/m);
   });
 });
+
+describe('webgpu-rnn CLI: validation names and calibration', () => {
+  it('train holds out validation names and stores the temperature fitted on them', () => {
+    const m = JSON.parse(readFileSync(model, 'utf8'));
+    expect(m.version).toBe(2);
+    expect(m.training).toMatchObject({ valFraction: 0.1, keptEpoch: 2 });
+    expect(m.calibration.temperature).toBeGreaterThan(0);
+    expect(m.calibration.names).toBe(1607);
+    expect(m.calibration.nllAfter).toBeLessThanOrEqual(m.calibration.nllBefore);
+  });
+
+  it('eval reports NLL, Brier and ECE before and after the temperature and draws a reliability diagram', () => {
+    const svg = join(dir, 'reliability.svg');
+    const r = cli(['eval', '--model', model, '--reliability', svg]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/calibration \(ECE over 15 confidence bins; temperature \d+\.\d+, fitted on 1607 validation names\)/);
+    expect(r.stdout).toMatch(/before \(T = 1\)\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}/);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*before: T = 1[\s\S]*after: T = [\s\S]*<\/svg>$/);
+    // On the names it was fitted on, the temperature cannot make the NLL worse.
+    const v = JSON.parse(cli(['eval', '--model', model, '--split', 'val', '--json']).stdout);
+    expect(v.count).toBe(1607);
+    expect(v.calibration.temperature).toBe(JSON.parse(readFileSync(model, 'utf8')).calibration.temperature);
+    expect(v.calibration.after.nll).toBeLessThanOrEqual(v.calibration.before.nll + 1e-9);
+    expect(v.calibration.after.accuracy).toBe(v.calibration.before.accuracy);
+  });
+
+  it('a version-1 model file (no calibration, no validation names) predicts with temperature 1', () => {
+    const doc = JSON.parse(readFileSync(model, 'utf8'));
+    const old = join(dir, 'v1.json');
+    const { valFraction: _v, valSeed: _s, keptEpoch: _k, ...training } = doc.training;
+    writeFileSync(old, JSON.stringify({ ...doc, version: 1, calibration: undefined, training }));
+    const j = JSON.parse(cli(['eval', '--model', old, '--json']).stdout);
+    expect(j.calibration.temperature).toBe(1);
+    expect(j.calibration.after).toEqual(j.calibration.before);
+    const [p1] = JSON.parse(cli(['predict', 'Nguyen', '--model', old, '--json']).stdout);
+    const [p2] = JSON.parse(cli(['predict', 'Nguyen', '--model', model, '--json']).stdout);
+    expect(p1.top[0].language).toBe(p2.top[0].language);
+    expect(p1.top[0].prob).not.toBeCloseTo(p2.top[0].prob, 6); // the temperature changes the probabilities
+    expectCleanError(cli(['eval', '--model', old, '--split', 'val']), 1, /trained without validation names/);
+  });
+
+  it('predict flags a name mostly outside the vocabulary, and still answers', () => {
+    // A name with a letter but mostly outside the vocabulary is answered and flagged; one with no letter
+    // a-z at all gets no ranking (and so no flag either).
+    const r = cli(['predict', '李小a', 'Søren', '李小龍', '--model', model]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^李小a\s+\S+ \d+\.\d%/);
+    expect(lines[1]).toMatch(/2 of 3 symbols of '李小a' are outside the vocabulary/);
+    expect(lines[2]).toMatch(/^Søren/); // one of five: not flagged
+    expect(lines[3]).toMatch(/^李小龍\s+no letter a–z/);
+    const j = JSON.parse(cli(['predict', '李小a', 'Søren', '--model', model, '--json']).stdout);
+    expect(j.map((p: { mostlyOutOfVocabulary: boolean }) => p.mostlyOutOfVocabulary)).toEqual([true, false]);
+  });
+
+  it('--early-stop keeps the best epoch and needs validation names', () => {
+    const out = join(dir, 'early.json');
+    const r = cli(['train', '--hidden', '8', '--epochs', '2', '--limit', '300', '--early-stop', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/early stop after 1 epoch without a better validation loss/);
+    const m = JSON.parse(readFileSync(out, 'utf8'));
+    expect(m.training.earlyStop).toBe(1);
+    expect(m.training.keptEpoch).toBeGreaterThanOrEqual(1);
+    expectCleanError(cli(['train', '--early-stop', '2', '--val-fraction', '0']), 2, /--early-stop needs validation names/);
+    expectCleanError(cli(['train', '--val-fraction', '0.95']), 2, /--val-fraction must be at most 0\.9/);
+  });
+});

@@ -254,6 +254,8 @@ describe('demo page in Chromium', () => {
   it('a model trained by the CLI predicts the same in the page', async () => {
     const file = join(tmp, 'cli-gru.json');
     cliTrain(file, []);
+    // Calibrated: the page must divide the logits by the same temperature for the probabilities to agree.
+    expect(Math.abs(Math.log(parseModel(readFileSync(file, 'utf8'), file).calibration!.temperature))).toBeGreaterThan(0.01);
     const ref = cliPredict(file, NAMES);
     const page = await openPage();
     await ready(page);

@@ -1,13 +1,12 @@
 // `webgpu-rnn compare`: trains several models with the same seed, data and settings, then writes a loss-curve
 // plot, a confusion-matrix heatmap per model and a results table (Markdown and JSON) into a folder.
 import { join } from 'node:path';
-import { Rng } from '../core/rng.js';
-import { splitNames } from '../data/split.js';
 import { describeConfig } from '../model/config.js';
 import { prepareOutput, prepareOutputDir, writeFileAtomic } from '../node/files.js';
 import { confusionHeatmap, lineChart } from '../report/svg.js';
 import { majorityBaseline } from '../train/metrics.js';
 import { looksLikeModelFile, serializeModel } from '../train/modelfile.js';
+import { buildTrainData } from '../train/traindata.js';
 import { formatModelSpec, parseModelSpec, type ModelSpec } from '../train/modelspec.js';
 import { Trainer } from '../train/trainer.js';
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
@@ -41,14 +40,15 @@ export async function compareCommand(argv: string[]): Promise<void> {
     throw new UsageError(`--models: ${(e as Error).message}`);
   }
   const base = trainOptionsFrom(o);
+  if (base.earlyStop > 0 && o['val-fraction'] === 0) throw new UsageError('--early-stop needs validation names: a --val-fraction above 0');
   const split = splitFrom(o);
   const { data, source } = await loadData(o.data);
-  const { train: fullTrain, test } = splitNames(data, split);
-  const train = o.limit ? new Rng(base.seed).shuffle(fullTrain.slice()).slice(0, o.limit) : fullTrain;
+  const trainData = buildTrainData(data, { split, valFraction: o['val-fraction'], limit: o.limit, seed: base.seed });
+  const { train, test } = trainData;
   const dir = prepareOutputs(o['out-dir'], specs, { force: o.force, saveModels: o['save-models'], inputs: [o.data, source] });
   const opened = await openBackend(o.device);
   const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
-  log(`data      ${source}: ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
+  log(`data      ${source}: ${train.length} train / ${trainData.val?.length ?? 0} validation / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
   log(`training  ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +
     `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}${base.dropout ? `, dropout ${base.dropout}` : ''}` +
     `${base.noise ? `, noise 0..${base.noise}${base.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
@@ -58,13 +58,14 @@ export async function compareCommand(argv: string[]): Promise<void> {
   try {
     for (const spec of specs) {
       const name = formatModelSpec(spec);
-      const trainer = new Trainer(opened.be, { ...base, ...spec }, { train, test, languages: data.languages, split });
+      const trainer = new Trainer(opened.be, { ...base, ...spec }, trainData);
       const bar = new ProgressBar();
       await trainer.run({
         onProgress: (p) => bar.update(`${name} ${p.epoch}/${base.epochs}`, p.step, p.steps, `${Math.round(p.namesPerSec)} names/s  loss ${p.loss.toFixed(3)}`),
         onEpoch: () => bar.clear(),
       });
-      const eps = trainer.epochs, last = eps[eps.length - 1]!;
+      // The epoch whose weights the model keeps (the best one under --early-stop, else the last).
+      const eps = trainer.epochs, last = eps.find((e) => e.epoch === trainer.keptEpoch) ?? eps[eps.length - 1]!;
       const seconds = eps.reduce((a, e) => a + e.seconds, 0);
       rows.push({
         model: name, description: describeConfig(trainer.config), parameters: trainer.net.layout.total,
@@ -93,7 +94,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   const body = rows.map((r) => [r.model, r.parameters.toLocaleString('en-US'), pct(r.testAccuracy), r.macroF1.toFixed(3), r.trainLoss.toFixed(3), r.seconds.toFixed(1), Math.round(r.namesPerSec).toLocaleString('en-US')]);
   const md = [
     `# compare`, '',
-    `Data: ${source}, ${train.length} train / ${test.length} test names${split.dedup ? ' (dedup: no name in both)' : ''}, split seed ${split.seed}; majority baseline ${pct(baseline)}.`,
+    `Data: ${source}, ${train.length} train / ${trainData.val?.length ?? 0} validation / ${test.length} test names${split.dedup ? ' (dedup: no name in both)' : ''}, split seed ${split.seed}; majority baseline ${pct(baseline)}.`,
     `Training: ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +
       `${base.balance ? `, class-balanced loss (power ${base.balance})` : ''}${base.dropout ? `, dropout ${base.dropout}` : ''}` +
       `${base.noise ? `, noise 0..${base.noise}${base.noiseTest ? ' on train and test' : ' on train'}` : ''}.`,

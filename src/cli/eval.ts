@@ -1,7 +1,12 @@
 // `webgpu-rnn eval`: accuracy, macro-F1, per-language precision/recall and the confusion matrix of a model
-// on the test split it was trained with (rebuilt from the split settings stored in the model file).
-import { splitNames, DEFAULT_SPLIT_SEED, type Example } from '../data/split.js';
-import { ModelFileError, type Model } from '../train/modelfile.js';
+// on the test split it was trained with (rebuilt from the split settings stored in the model file), and how
+// well its probabilities are calibrated (NLL, Brier, ECE, reliability diagram) before and after its temperature.
+import { DEFAULT_SPLIT_SEED, type Example } from '../data/split.js';
+import { prepareOutput, writeFileAtomic } from '../node/files.js';
+import { reliabilityDiagram } from '../report/svg.js';
+import { calibrationMetrics, ECE_BINS, reliability, type CalibrationMetrics, type Scored } from '../train/calibration.js';
+import { ModelFileError, temperatureOf, type Model } from '../train/modelfile.js';
+import { buildTrainData } from '../train/traindata.js';
 import { majorityBaseline, type EvalReport } from '../train/metrics.js';
 import { DEFAULT_TRAIN_OPTIONS, Trainer } from '../train/trainer.js';
 import { specsFor } from '../options.js';
@@ -15,12 +20,18 @@ import { loadData, loadModel, log, openBackend, pct, table } from './common.js';
 
 export const EVAL_SPECS = specsFor('eval');
 
+const isOurSvg = (head: string): boolean => head.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width=');
+
 export async function evalCommand(argv: string[]): Promise<void> {
   const { opts: o } = parseArgs('eval', argv, EVAL_SPECS);
   if (o.help) return void log(helpText('webgpu-rnn eval [options]', 'Evaluate a trained model.', EVAL_SPECS));
   const model = loadModel(o.model);
   if (o.judge !== undefined && !isGenerative(model.config)) throw new UsageError(`--judge is for language models; ${o.model} is a classifier`);
   const { data, source } = await loadData(o.data);
+  // Checked before any work: a diagram path that may not be written fails now (an SVG this tool wrote is replaced).
+  const reliabilityOut = o.reliability
+    ? prepareOutput(o.reliability, { what: 'reliability diagram', option: '--reliability', inputs: [o.model, o.data, source], force: o.force, isOurs: isOurSvg })
+    : undefined;
   if (data.languages.join('\n') !== model.languages.join('\n')) {
     throw new ModelFileError(`${o.model}: its languages differ from those in ${source}`);
   }
@@ -30,11 +41,15 @@ export async function evalCommand(argv: string[]): Promise<void> {
     testFraction: o['test-fraction'] ?? t?.testFraction ?? 0.2,
     dedup: o.dedup ?? t?.dedup ?? false,
   };
-  const parts = splitNames(data, split);
-  const examples: Example[] = o.split === 'test' ? parts.test : o.split === 'train' ? parts.train : [...parts.train, ...parts.test];
+  // The validation names were carved from the training part with the stored fraction (none before version 2).
+  const parts = buildTrainData(data, { split, valFraction: t?.valFraction ?? 0, seed: t?.seed ?? 1 });
+  const val = parts.val ?? [];
+  if (o.split === 'val' && val.length === 0) throw new ModelFileError(`${o.model} was trained without validation names (no --val-fraction): there is no val split`);
+  const examples: Example[] = o.split === 'test' ? parts.test : o.split === 'val' ? val : o.split === 'train' ? parts.train : [...parts.train, ...val, ...parts.test];
   if (isGenerative(model.config)) return evalLanguageModel(o, model, examples, parts.train, split, source);
   const opened = await openBackend(o.device);
   let report: EvalReport;
+  let scored: Scored;
   try {
     const c = model.config;
     const trainer = new Trainer(opened.be,
@@ -42,14 +57,34 @@ export async function evalCommand(argv: string[]): Promise<void> {
       { train: examples, test: [], languages: model.languages, split });
     trainer.net.setParams(model.params);
     report = await trainer.evaluate(examples, o.noise);
+    scored = await trainer.score(examples, o.noise);
     trainer.dispose();
   } finally {
     opened.close();
   }
-  if (o.json) return void log(JSON.stringify({ model: o.model, split: o.split, ...split, languages: model.languages, ...report }, null, 2));
+  const T = temperatureOf(model);
+  const before = calibrationMetrics(scored, 1), after = calibrationMetrics(scored, T);
+  const calibration = { temperature: T, bins: ECE_BINS, before, after };
+  if (reliabilityOut) {
+    const panel = (title: string, temp: number, c: CalibrationMetrics) => ({
+      title, note: `ECE ${c.ece.toFixed(4)}   NLL ${c.nll.toFixed(4)}   Brier ${c.brier.toFixed(4)}`, bins: reliability(scored, temp),
+    });
+    await writeFileAtomic(reliabilityOut, reliabilityDiagram({
+      title: `Reliability on the ${o.split} split (${examples.length} names, ${ECE_BINS} bins)`,
+      subtitle: `${o.model}: accuracy ${pct(report.accuracy)}; probabilities softmax(logits / T)`,
+      panels: [panel('before: T = 1', 1, before), panel(`after: T = ${T.toFixed(3)}${model.calibration ? '' : ' (no calibration in the model)'}`, T, after)],
+    }));
+  }
+  if (o.json) return void log(JSON.stringify({ model: o.model, split: o.split, ...split, languages: model.languages, ...report, calibration }, null, 2));
   const langs = model.languages;
   log(`${o.model} on the ${o.split} split of ${source} (${examples.length} names, split seed ${split.seed}, test fraction ${split.testFraction}${split.dedup ? ', dedup' : ''})`);
   log(`accuracy ${pct(report.accuracy)}   macro-F1 ${report.macroF1.toFixed(3)}   loss ${report.loss.toFixed(4)}   majority baseline ${pct(majorityBaseline(examples.map((e) => e.label), langs.length))}`);
+  log('');
+  log(`calibration (ECE over ${ECE_BINS} confidence bins; temperature ${model.calibration ? `${T.toFixed(4)}, fitted on ${model.calibration.names} validation names` : '1: the model has none'})`);
+  log(table([['', 'NLL', 'Brier', 'ECE'],
+    ['before (T = 1)', before.nll.toFixed(4), before.brier.toFixed(4), before.ece.toFixed(4)],
+    [`after (T = ${T.toFixed(3)})`, after.nll.toFixed(4), after.brier.toFixed(4), after.ece.toFixed(4)]], ['l', 'r', 'r', 'r']));
+  if (o.reliability) log(`reliability diagram: ${o.reliability}`);
   log('');
   log(table([['language', 'precision', 'recall', 'F1', 'support'],
     ...report.perClass.map((m, i) => [langs[i]!, pct(m.precision), pct(m.recall), m.f1.toFixed(3), m.support])], ['l', 'r', 'r', 'r', 'r']));

@@ -1,7 +1,9 @@
-// `webgpu-rnn predict NAME...`: the most likely languages for each name.
+// `webgpu-rnn predict NAME...`: the most likely languages for each name, with the model's calibrated
+// probabilities (softmax(logits / temperature)). A name whose symbols are mostly outside the vocabulary is
+// still answered, with one line saying that the answer says little (a batch of names is not refused for one).
+import { MOSTLY_OUT_OF_VOCABULARY, Predictor, type Prediction } from '../train/predict.js';
 import { isGenerative } from '../model/config.js';
 import { hasLetter } from '../data/vocab.js';
-import { Predictor } from '../train/predict.js';
 import { specsFor } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { loadModel, log, openBackend, pct } from './common.js';
@@ -26,7 +28,10 @@ export async function predictCommand(argv: string[]): Promise<void> {
     const preds = await predictor.predict(names, { explain: o.explain });
     predictor.dispose();
     if (o.json) {
-      log(JSON.stringify(preds.map((p) => ({ name: p.name, normalized: p.normalized, top: p.ranked.slice(0, top), attention: p.attention })), null, 2));
+      log(JSON.stringify(preds.map((p) => ({
+        name: p.name, normalized: p.normalized, top: p.ranked.slice(0, top), attention: p.attention,
+        oovShare: p.oovShare, mostlyOutOfVocabulary: p.oovShare > MOSTLY_OUT_OF_VOCABULARY,
+      })), null, 2));
       return;
     }
     const w = Math.max(...names.map((n) => n.length));
@@ -38,11 +43,18 @@ export async function predictCommand(argv: string[]): Promise<void> {
       const guesses = p.ranked.slice(0, top).map((r) => `${r.language} ${pct(r.prob)}`).join(', ');
       const read = p.normalized !== p.name.trim() ? `  (read as '${p.normalized}')` : '';
       log(`${p.name.padEnd(w)}  ${guesses}${read}`);
+      if (p.oovShare > MOSTLY_OUT_OF_VOCABULARY) log(oovLine(p));
       if (p.attention) log(explainLine(p.normalized, p.attention));
     }
   } finally {
     opened.close();
   }
+}
+
+/** The flag for a name the model mostly cannot read. */
+export function oovLine(p: Prediction): string {
+  const n = [...p.normalized].length, k = Math.round(p.oovShare * n);
+  return `  ↳ ${k} of ${n} symbols of '${p.name.trim()}' are outside the vocabulary (a-z, A-Z, space and .,;') and read as '_': the guess above says little about this name`;
 }
 
 /** Each character over its attention weight in percent, with a bar of block characters: where the model looked. */

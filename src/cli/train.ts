@@ -1,9 +1,8 @@
 // `webgpu-rnn train`: trains a model on the names data and writes a model file after every epoch.
-import { Rng } from '../core/rng.js';
-import { splitNames } from '../data/split.js';
 import { describeConfig } from '../model/config.js';
 import { majorityBaseline } from '../train/metrics.js';
 import { looksLikeModelFile, serializeModel } from '../train/modelfile.js';
+import { buildTrainData } from '../train/traindata.js';
 import { LM_DEFAULTS, Trainer, TrainingDivergedError } from '../train/trainer.js';
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
 import { prepareOutput, writeFileAtomic } from '../node/files.js';
@@ -30,18 +29,20 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (!given('lr')) opts.lr = LM_DEFAULTS.lr;
     if (!given('lr-schedule')) opts.lrSchedule = LM_DEFAULTS.lrSchedule;
     if (!given('batch')) opts.batchSize = LM_DEFAULTS.batchSize;
+    // Its figures were measured on all the training names: validation only when asked for.
+    if (!given('val-fraction')) o['val-fraction'] = 0;
   }
+  if (opts.earlyStop > 0 && o['val-fraction'] === 0) throw new UsageError('--early-stop needs validation names: a --val-fraction above 0');
   const split = splitFrom(o);
   const { data, source } = await loadData(o.data);
-  const { train: fullTrain, test } = splitNames(data, split);
-  const train = o.limit ? new Rng(opts.seed).shuffle(fullTrain.slice()).slice(0, o.limit) : fullTrain;
+  const trainData = buildTrainData(data, { split, valFraction: o['val-fraction'], limit: o.limit, seed: opts.seed });
+  const { train, val = [], test } = trainData;
   // Checked before any training: a path that cannot or may not be written fails now, not after the run.
   const out = o.out;
   const target = prepareOutput(out, { what: 'model file', option: '--out', inputs: [o.data, source], force: o.force, isOurs: looksLikeModelFile });
   let opened = await openBackend(o.device);
   try {
-    const trainData = { train, test, languages: data.languages, split };
-    log(`data      ${source}: ${data.languages.length} languages, ${train.length} train / ${test.length} test names` +
+    log(`data      ${source}: ${data.languages.length} languages, ${train.length} train / ${val.length} validation / ${test.length} test names` +
       `${split.dedup ? ' (dedup)' : ''}` + (opts.task === 'generate' ? '' : `; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`));
     const bar = new ProgressBar();
     let choice = '';
@@ -64,7 +65,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     log(`model     ${describeConfig(trainer.config)}; ${trainer.net.layout.total.toLocaleString('en-US')} parameters`);
     log(`training  ${opts.optimizer} lr ${opts.lr}${opts.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${opts.batchSize}, clip ${opts.clip || 'off'}, ${opts.epochs} epochs, seed ${opts.seed}` +
       `${opts.balance && !trainer.lm ? `, class-balanced loss (power ${opts.balance})` : ''}${opts.dropout ? `, dropout ${opts.dropout}` : ''}` +
-      `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}`);
+      `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}` +
+      `${opts.earlyStop ? `, early stop after ${opts.earlyStop} epoch${opts.earlyStop > 1 ? 's' : ''} without a better validation loss` : ''}`);
     if (choice) log(`choice    ${choice}`);
     log(`device    ${opened.description}${opened.be.kind === 'gpu' ? `; recurrence ${trainer.recurrence}` : ''}`);
     // Every pipeline compiled before the first step, with progress, instead of one stall per kernel in
@@ -79,7 +81,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         `${Math.round(p.namesPerSec).toLocaleString('en-US')} names/s  loss ${p.loss.toFixed(3)}`),
       onEpoch: async (r) => {
         bar.clear();
-        const speed = `${r.seconds.toFixed(1)} s  ${Math.round(r.namesPerSec).toLocaleString('en-US')} names/s`;
+        const speed = `${r.val ? `val loss ${r.val.nll.toFixed(4)}  ` : ''}${r.seconds.toFixed(1)} s  ${Math.round(r.namesPerSec).toLocaleString('en-US')} names/s`;
         if (r.lm) {
           log(`epoch ${String(r.epoch).padStart(width)}/${opts.epochs}  train loss ${r.trainLoss.toFixed(3)}  test NLL ${r.lm.nll.toFixed(3)} nats/symbol` +
             ` (${r.lm.bitsPerSymbol.toFixed(3)} bits, perplexity ${r.lm.perplexity.toFixed(2)})  ${speed}`);
@@ -99,10 +101,18 @@ export async function trainCommand(argv: string[]): Promise<void> {
       }
       throw e;
     });
-    const last = trainer.epochs[trainer.epochs.length - 1]!;
-    log(last.lm
-      ? `saved     ${out} (language model; test NLL ${last.lm.nll.toFixed(3)} nats/symbol, ${last.lm.bitsPerSymbol.toFixed(3)} bits; try 'webgpu-rnn generate --model ${out} --language Russian')`
-      : `saved     ${out} (test accuracy ${pct(last.test.accuracy)}, macro-F1 ${last.test.macroF1.toFixed(3)})`);
+    if (trainer.stoppedEarly) log(`stopped   the validation loss has not improved for ${opts.earlyStop} epoch${opts.earlyStop > 1 ? 's' : ''}`);
+    const model = await trainer.model({ device: opened.description });
+    const cal = model.calibration;
+    if (cal) {
+      log(`calibrated temperature ${cal.temperature.toFixed(3)} (fitted on ${cal.names} validation names: NLL ${cal.nllBefore.toFixed(4)} → ${cal.nllAfter.toFixed(4)})`);
+    }
+    // Written once more: the kept epoch's weights (the best under early stopping) with the temperature.
+    await writeFileAtomic(target, serializeModel(model));
+    const kept = trainer.epochs.find((e) => e.epoch === trainer.keptEpoch) ?? trainer.epochs[trainer.epochs.length - 1]!;
+    log(kept.lm
+      ? `saved     ${out} (language model, epoch ${kept.epoch}; test NLL ${kept.lm.nll.toFixed(3)} nats/symbol, ${kept.lm.bitsPerSymbol.toFixed(3)} bits; try 'webgpu-rnn generate --model ${out} --language Russian')`
+      : `saved     ${out} (epoch ${kept.epoch}: test accuracy ${pct(kept.test.accuracy)}, macro-F1 ${kept.test.macroF1.toFixed(3)})`);
     trainer.dispose();
   } finally {
     opened.close();

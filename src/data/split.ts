@@ -188,3 +188,37 @@ function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
+
+export interface ValidationOptions {
+  /** Share of each language's training names set aside for validation, in [0, 1); 0: none. */
+  fraction: number;
+  seed: number;
+}
+
+/**
+ * Carves a validation set out of the training part of a split, stratified like the split itself: per
+ * language (in label order, one PyRandom(seed) stream) round(fraction * n) of its training names, chosen by
+ * shuffling, go to validation. Both parts keep the training part's order. The test part is not an input,
+ * so it cannot change: the test split with a validation set is the test split without one, name for name.
+ */
+export function carveValidation(train: readonly Example[], opts: ValidationOptions): { train: Example[]; val: Example[] } {
+  const { fraction, seed } = opts;
+  if (!(fraction >= 0 && fraction < 1)) throw new DataError(`validation fraction must be at least 0 and below 1, got ${fraction}`);
+  if (fraction === 0) return { train: train.slice(), val: [] };
+  const byLabel = new Map<number, number[]>();
+  train.forEach((e, i) => {
+    const list = byLabel.get(e.label);
+    if (list) list.push(i);
+    else byLabel.set(e.label, [i]);
+  });
+  const rng = new PyRandom(seed);
+  const toVal = new Set<number>();
+  for (const label of [...byLabel.keys()].sort((a, b) => a - b)) {
+    const idx = byLabel.get(label)!;
+    rng.shuffle(idx);
+    idx.slice(0, roundHalfEven(fraction * idx.length)).forEach((i) => toVal.add(i));
+  }
+  const out = { train: [] as Example[], val: [] as Example[] };
+  train.forEach((e, i) => (toVal.has(i) ? out.val : out.train).push(e));
+  return out;
+}

@@ -101,3 +101,77 @@ export function confusionHeatmap(o: { title: string; labels: string[]; matrix: n
   parts.push('</svg>');
   return parts.join('\n');
 }
+
+export interface ReliabilityPanel {
+  /** e.g. "before (T = 1)". */
+  title: string;
+  /** One line under the title, e.g. the ECE. */
+  note?: string;
+  bins: { lo: number; hi: number; count: number; confidence: number; accuracy: number }[];
+}
+
+/**
+ * Reliability diagrams side by side (Guo et al. 2017 style): per confidence bin a bar up to the bin's
+ * accuracy, the gap to its mean confidence shaded, the diagonal of perfect calibration, and under each panel
+ * the share of names in every bin (most predictions are confident, so that is where the ECE comes from).
+ */
+export function reliabilityDiagram(o: { title: string; subtitle?: string; panels: ReliabilityPanel[] }): string {
+  const side = 340, gapX = 70, hist = 90;
+  const m = { l: 70, r: 30, t: 96, b: 76 };
+  const W = m.l + o.panels.length * side + (o.panels.length - 1) * gapX + m.r;
+  const H = m.t + side + 34 + hist + m.b;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="13">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    // The gap is hatched so that it reads the same over the bar (accuracy above confidence) as above it.
+    `<defs><pattern id="gap" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${PALETTE[1]}" fill-opacity="0.15"/><line x1="0" y1="0" x2="0" y2="6" stroke="${PALETTE[1]}" stroke-width="2.5"/></pattern></defs>`,
+    `<text x="${W / 2}" y="28" text-anchor="middle" font-size="17" font-weight="600">${esc(o.title)}</text>`,
+  ];
+  if (o.subtitle) parts.push(`<text x="${W / 2}" y="50" text-anchor="middle" fill="#444">${esc(o.subtitle)}</text>`);
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
+  o.panels.forEach((panel, k) => {
+    const x0 = m.l + k * (side + gapX), y0 = m.t;
+    const px = (v: number) => x0 + v * side, py = (v: number) => y0 + side - v * side;
+    parts.push(`<text x="${x0 + side / 2}" y="${y0 - 22}" text-anchor="middle" font-size="15" font-weight="600">${esc(panel.title)}</text>`);
+    if (panel.note) parts.push(`<text x="${x0 + side / 2}" y="${y0 - 6}" text-anchor="middle" fill="#444">${esc(panel.note)}</text>`);
+    for (const v of ticks) {
+      parts.push(`<line x1="${x0}" x2="${x0 + side}" y1="${r2(py(v))}" y2="${r2(py(v))}" stroke="#eee"/>`);
+      parts.push(`<text x="${x0 - 8}" y="${r2(py(v) + 4)}" text-anchor="end" fill="#333">${v}</text>`);
+    }
+    for (const b of panel.bins) {
+      if (!b.count) continue;
+      const x = px(b.lo) + 1, w = px(b.hi) - px(b.lo) - 2;
+      parts.push(`<rect x="${r2(x)}" y="${r2(py(b.accuracy))}" width="${r2(w)}" height="${r2(py(0) - py(b.accuracy))}" fill="${PALETTE[0]}" fill-opacity="0.85"/>`);
+      const top = Math.max(b.accuracy, b.confidence), bottom = Math.min(b.accuracy, b.confidence);
+      parts.push(`<rect x="${r2(x)}" y="${r2(py(top))}" width="${r2(w)}" height="${r2(py(bottom) - py(top))}" fill="url(#gap)" stroke="${PALETTE[1]}"/>`);
+    }
+    parts.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#333" stroke-dasharray="5 4"/>`);
+    parts.push(`<rect x="${x0}" y="${y0}" width="${side}" height="${side}" fill="none" stroke="#555"/>`);
+    // Share of names per bin, on its own axis under the diagram.
+    const hy = y0 + side + 34, total = panel.bins.reduce((a, b) => a + b.count, 0) || 1;
+    const most = Math.max(...panel.bins.map((b) => b.count / total), 1e-9);
+    for (const b of panel.bins) {
+      if (!b.count) continue;
+      const h = (b.count / total / most) * hist;
+      parts.push(`<rect x="${r2(px(b.lo) + 1)}" y="${r2(hy + hist - h)}" width="${r2(px(b.hi) - px(b.lo) - 2)}" height="${r2(h)}" fill="#888"/>`);
+    }
+    parts.push(`<line x1="${x0}" x2="${x0 + side}" y1="${hy + hist}" y2="${hy + hist}" stroke="#555"/>`);
+    parts.push(`<text x="${x0 - 8}" y="${hy + 10}" text-anchor="end" fill="#333">${Math.round(100 * most)}%</text>`);
+    parts.push(`<text x="${x0 - 8}" y="${hy + hist + 4}" text-anchor="end" fill="#333">0</text>`);
+    for (const v of ticks) parts.push(`<text x="${r2(px(v))}" y="${hy + hist + 18}" text-anchor="middle" fill="#333">${v}</text>`);
+    parts.push(`<text x="${x0 + side / 2}" y="${hy + hist + 40}" text-anchor="middle" fill="#111">confidence (top probability)</text>`);
+    if (k === 0) {
+      parts.push(`<text transform="translate(22 ${y0 + side / 2}) rotate(-90)" text-anchor="middle" fill="#111">accuracy</text>`);
+      parts.push(`<text transform="translate(22 ${hy + hist / 2}) rotate(-90)" text-anchor="middle" fill="#111">names</text>`);
+    }
+  });
+  const ly = H - 14;
+  parts.push(`<rect x="${m.l}" y="${ly - 10}" width="14" height="12" fill="${PALETTE[0]}" fill-opacity="0.85"/>`);
+  parts.push(`<text x="${m.l + 20}" y="${ly}" fill="#111">accuracy of the bin</text>`);
+  parts.push(`<rect x="${m.l + 170}" y="${ly - 10}" width="14" height="12" fill="url(#gap)" stroke="${PALETTE[1]}"/>`);
+  parts.push(`<text x="${m.l + 190}" y="${ly}" fill="#111">gap to its mean confidence</text>`);
+  parts.push(`<line x1="${m.l + 390}" x2="${m.l + 420}" y1="${ly - 4}" y2="${ly - 4}" stroke="#333" stroke-dasharray="5 4"/>`);
+  parts.push(`<text x="${m.l + 426}" y="${ly}" fill="#111">perfect calibration</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}

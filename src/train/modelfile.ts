@@ -2,12 +2,17 @@
 // the language names, the parameter layout (names and shapes) with the weights as little-endian float32
 // in base64, and how it was trained. Platform-neutral (the CLI writes it atomically; the browser downloads
 // it), so a model trained in Node predicts identically in the browser and vice versa.
+//
+// Versions: 1 has no calibration; 2 adds "calibration" (the softmax temperature fitted on the validation
+// names). Both are read; a version-1 file predicts with temperature 1, exactly as it always did.
 import { VOCAB } from '../data/vocab.js';
 import { CELL_TYPES, isGenerative, validateConfig, type ModelConfig } from '../model/config.js';
 import { paramLayout } from '../model/params.js';
 
 export const MODEL_FORMAT = 'webgpu-rnn/model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+/** Versions this code reads. */
+export const READABLE_VERSIONS = [1, 2];
 
 export interface TrainingInfo {
   epochs: number;
@@ -15,6 +20,13 @@ export interface TrainingInfo {
   splitSeed: number;
   testFraction: number;
   dedup: boolean;
+  /** Share of the training part held out for validation (absent: none, as before version 2). */
+  valFraction?: number;
+  valSeed?: number;
+  /** --early-stop patience (absent: off). */
+  earlyStop?: number;
+  /** The epoch whose weights the file holds (the best one under early stopping, else the last). */
+  keptEpoch?: number;
   optimizer: string;
   lr: number;
   lrSchedule?: string;
@@ -36,7 +48,21 @@ export interface Model {
   languages: string[];
   params: Float32Array;
   training?: TrainingInfo;
+  /** Temperature scaling; absent: probabilities are softmax(logits), i.e. temperature 1. */
+  calibration?: Calibration;
 }
+
+export interface Calibration {
+  /** Probabilities are softmax(logits / temperature). */
+  temperature: number;
+  /** How many validation names it was fitted on, and their mean NLL before and after. */
+  names: number;
+  nllBefore: number;
+  nllAfter: number;
+}
+
+/** The temperature predictions use: the fitted one, or 1 for a model without calibration. */
+export const temperatureOf = (m: Pick<Model, 'calibration'>): number => m.calibration?.temperature ?? 1;
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
@@ -62,6 +88,7 @@ export function serializeModel(m: Model): string {
     vocab: m.vocab,
     languages: m.languages,
     training: m.training,
+    calibration: m.calibration,
     params: {
       dtype: 'float32-le',
       layout: layout.entries.map((e) => ({ name: e.name, shape: e.shape })),
@@ -82,8 +109,8 @@ export function parseModel(text: string, source: string): Model {
     return fail('not a webgpu-rnn model file (not valid JSON; damaged or a different file?)');
   }
   if (!doc || typeof doc !== 'object' || doc.format !== MODEL_FORMAT) fail('not a webgpu-rnn model file (no "format": "webgpu-rnn/model")');
-  if (doc.version !== MODEL_VERSION) {
-    fail(`model file version ${JSON.stringify(doc.version)} is not supported by this webgpu-rnn (it reads version ${MODEL_VERSION}); retrain the model or use the matching release`);
+  if (!READABLE_VERSIONS.includes(doc.version as number)) {
+    fail(`model file version ${JSON.stringify(doc.version)} is not supported by this webgpu-rnn (it reads versions ${READABLE_VERSIONS.join(' and ')}); retrain the model or use the matching release`);
   }
   const c = doc.config as ModelConfig | undefined;
   if (!c || typeof c !== 'object' || !CELL_TYPES.includes(c.cell)) fail('missing or invalid "config"');
@@ -116,7 +143,17 @@ export function parseModel(text: string, source: string): Model {
   }
   if (params.length !== layout.total) fail(`expected ${layout.total} weights, found ${params.length} (damaged or truncated file?)`);
   for (let i = 0; i < params.length; i++) if (!Number.isFinite(params[i])) fail('the weights contain NaN or infinity');
-  return { config, vocab: vocab as string, languages: languages as string[], params, training: doc.training as TrainingInfo | undefined };
+  const calibration = doc.version === 1 ? undefined : parseCalibration(doc.calibration, fail);
+  return { config, vocab: vocab as string, languages: languages as string[], params, training: doc.training as TrainingInfo | undefined, calibration };
+}
+
+function parseCalibration(c: unknown, fail: (why: string) => never): Calibration | undefined {
+  if (c === undefined) return undefined;
+  const o = c as Partial<Calibration> | null;
+  if (!o || typeof o !== 'object' || typeof o.temperature !== 'number' || !(o.temperature > 0) || !Number.isFinite(o.temperature)) {
+    fail('"calibration.temperature" must be a positive number');
+  }
+  return { temperature: o!.temperature!, names: Number(o!.names ?? 0), nllBefore: Number(o!.nllBefore ?? NaN), nllAfter: Number(o!.nllAfter ?? NaN) };
 }
 
 function toBase64(a: Float32Array): string {

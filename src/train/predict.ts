@@ -1,18 +1,23 @@
 // Inference for a list of names with a loaded model: probabilities per language (and, with `explain`,
 // attention weights when the model has attention). Platform-neutral: the CLI and the browser demo both use it.
 import type { Backend } from '../core/backend.js';
-import { encodeName, normalizeName, VOCAB_SIZE } from '../data/vocab.js';
+import { encodeName, normalizeName, OOV, VOCAB_SIZE } from '../data/vocab.js';
 import { isGenerative } from '../model/config.js';
 import { Network } from '../model/network.js';
 import { packBatch } from '../model/packing.js';
 import { softmax } from './metrics.js';
-import type { Model } from './modelfile.js';
+import { temperatureOf, type Model } from './modelfile.js';
 
 export interface Prediction {
   name: string;
   /** The name as the model reads it (normalized; characters outside the vocabulary become '_'). */
   normalized: string;
-  /** Probabilities per language, in the model's language order. */
+  /**
+   * Share of the name's symbols outside the vocabulary (read as '_'), in [0, 1]. Above
+   * MOSTLY_OUT_OF_VOCABULARY the model sees mostly '_' and its answer says little about the name.
+   */
+  oovShare: number;
+  /** Probabilities per language, in the model's language order (softmax(logits / model temperature)). */
   probs: number[];
   /** Languages sorted by probability, most likely first. */
   ranked: { language: string; prob: number }[];
@@ -26,6 +31,15 @@ export interface Prediction {
 export interface PredictOptions {
   /** Also return each character's attention weight (models with attention only; ignored otherwise). */
   explain?: boolean;
+}
+
+/** More than half of the symbols outside the vocabulary: `predict` flags the name (and still answers). */
+export const MOSTLY_OUT_OF_VOCABULARY = 0.5;
+
+/** Share of a normalized name's symbols that are OOV. */
+export function oovShare(normalized: string): number {
+  const symbols = [...normalized];
+  return symbols.length ? symbols.filter((c) => c === OOV).length / symbols.length : 0;
 }
 
 export class EmptyNameError extends Error {
@@ -66,12 +80,13 @@ export class Predictor {
     const attention = opts.explain && this.model.config.attention ? await this.net.readAttention(b) : null;
     await this.net.takeStats();
     const C = this.model.config.numClasses;
+    const T = temperatureOf(this.model);
     const out: Prediction[] = new Array(names.length);
     for (let r = 0; r < b.batch; r++) {
       const i = b.order[r]!;
-      const probs = softmax(logits.subarray(r * C, (r + 1) * C));
+      const probs = softmax(Array.from(logits.subarray(r * C, (r + 1) * C), (z) => z / T));
       const ranked = probs.map((prob, c) => ({ language: this.model.languages[c]!, prob })).sort((a, z) => z.prob - a.prob);
-      out[i] = { name: names[i]!, normalized: normalized[i]!, probs, ranked };
+      out[i] = { name: names[i]!, normalized: normalized[i]!, oovShare: oovShare(normalized[i]!), probs, ranked };
       if (attention) out[i]!.attention = Array.from(attention[r]!);
     }
     return out;

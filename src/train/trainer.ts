@@ -17,8 +17,9 @@ import { initParams } from '../model/params.js';
 import { planPipelines, type PlannedPipeline } from './plan.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import { encodeExamples, longest, makeBatches, maxBatchRows, type Encoded } from './batches.js';
+import { fitTemperature, nll, type Scored } from './calibration.js';
 import { confusionMatrix, reportFrom, type EvalReport } from './metrics.js';
-import type { Model, TrainingInfo } from './modelfile.js';
+import type { Calibration, Model, TrainingInfo } from './modelfile.js';
 
 export interface TrainOptions {
   /**
@@ -64,12 +65,18 @@ export interface TrainOptions {
    * direction), or 'auto': 'step' on software adapters and the CPU, 'sequence' on real GPUs (tune/recurrence.ts).
    */
   recurrence: RecurrenceChoice;
+  /**
+   * Early stopping patience in epochs (0: off): stop when the validation NLL has not improved for this many
+   * epochs, and keep the weights of the epoch where it was lowest. Needs validation names.
+   */
+  earlyStop: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   task: 'classify', cell: 'gru', hidden: 128, layers: 1, bidirectional: false, attention: false,
   epochs: 10, batchSize: 64, lr: 0.002, optimizer: 'adam', momentum: 0, clip: 1,
   seed: 1, noise: 0, noiseTest: false, balance: 0.3, dropout: 0, lrSchedule: 'constant', readEvery: 20, evalBatchSize: 512, recurrence: 'auto',
+  earlyStop: 0,
 };
 
 /**
@@ -82,9 +89,14 @@ export const LM_DEFAULTS: Pick<TrainOptions, 'lr' | 'lrSchedule' | 'batchSize'> 
 export interface TrainData {
   train: Example[];
   test: Example[];
+  /**
+   * Held out from training (carveValidation): its NLL after each epoch drives early stopping, and the
+   * temperature is fitted on it after training. None or empty: no early stopping, no temperature.
+   */
+  val?: Example[];
   languages: string[];
   /** How the split was made (saved in the model file so `eval` can rebuild the test set). */
-  split: { seed: number; testFraction: number; dedup: boolean };
+  split: { seed: number; testFraction: number; dedup: boolean; valFraction?: number; valSeed?: number };
 }
 
 export interface Progress {
@@ -119,6 +131,8 @@ export interface EpochResult {
   test: EvalReport;
   /** A language model's test NLL (task 'generate'). */
   lm?: LmReport;
+  /** Unweighted mean NLL and accuracy on the validation names (absent without them). */
+  val?: { nll: number; accuracy: number };
   /** Seconds spent training this epoch (evaluation excluded). */
   seconds: number;
   namesPerSec: number;
@@ -156,6 +170,12 @@ export class Trainer {
   readonly recurrence: Recurrence;
   readonly lossCurve: LossPoint[] = [];
   readonly epochs: EpochResult[] = [];
+  /** Set by run() when there are validation names: the fitted temperature and its effect on their NLL. */
+  calibration: Calibration | undefined;
+  /** The epoch whose weights the network holds after run() (the best one under early stopping). */
+  keptEpoch = 0;
+  /** True when run() ended because the validation NLL stopped improving. */
+  stoppedEarly = false;
   private train: Encoded;
   private test: Encoded;
   private steps = 0;
@@ -187,12 +207,15 @@ export class Trainer {
     // whichever is larger, so one long name costs its own length, not batch x its length. Both shrink
     // with --batch and --hidden, which is the advice an out-of-memory error gives. A language model
     // reads START + the name: one position more per name.
+    if (opts.earlyStop > 0 && !data.val?.length) throw new Error('early stopping needs validation names');
     const extra = opts.noise + (this.lm ? 1 : 0);
+    // Evaluation also scores the validation names (per epoch and for the temperature): its longest counts too.
+    const longestEval = Math.max(longest(this.test), longest(encodeExamples(data.val ?? [])));
     const trainRows = maxBatchRows(this.train, opts.batchSize, extra);
     this.evalNames = this.lm ? opts.evalBatchSize : Math.min(opts.evalBatchSize, 8 * opts.batchSize);
     const meanTest = this.test.seqs.reduce((n, q) => n + q.length, 0) / Math.max(1, this.test.seqs.length) + extra;
     // Language-model evaluation batches by name count only (makeLmBatches), so its buffers take its longest.
-    this.evalRows = this.lm ? this.evalNames * (longest(this.test) + extra) : Math.max(trainRows, longest(this.test) + extra, Math.ceil(this.evalNames * meanTest));
+    this.evalRows = this.lm ? this.evalNames * (longestEval + extra) : Math.max(trainRows, longestEval + extra, Math.ceil(this.evalNames * meanTest));
     const batch = Math.max(opts.batchSize, this.evalNames);
     this.recurrence = resolveRecurrence(opts.recurrence ?? 'auto', be);
     // Tunables for the backend's adapter (a GpuBackend given `adapter`, as the CLI makes it), else defaults.
@@ -252,14 +275,61 @@ export class Trainer {
     return { namesPerSec: names / Math.max(1e-9, (now() - t0) / 1000), steps };
   }
 
-  /** Trains for opts.epochs (evaluating on the test split after each) unless stopped. */
+  /**
+   * Trains for opts.epochs (evaluating on the test split after each) unless stopped, or, with early stopping,
+   * until the validation NLL has not improved for opts.earlyStop epochs; then restores the best epoch's
+   * weights. With validation names, finally fits the temperature on them (this.calibration).
+   */
   async run(cb: TrainCallbacks = {}): Promise<EpochResult[]> {
+    const patience = this.opts.earlyStop;
+    let best: { epoch: number; nll: number; params: Float32Array } | null = null;
     for (let e = 1; e <= this.opts.epochs; e++) {
       const r = await this.epoch(e, cb);
       if (!r) break;
+      this.keptEpoch = e;
+      if (patience > 0 && r.val && (!best || r.val.nll < best.nll)) best = { epoch: e, nll: r.val.nll, params: await this.net.getParams() };
       await cb.onEpoch?.(r);
+      if (best && e - best.epoch >= patience) {
+        this.stoppedEarly = e < this.opts.epochs;
+        break;
+      }
     }
+    if (best && best.epoch !== this.keptEpoch) {
+      this.net.setParams(best.params);
+      this.keptEpoch = best.epoch;
+    }
+    // A temperature for the classifier's softmax over languages (a language model samples with its own).
+    if (this.data.val?.length && this.epochs.length && !this.lm) await this.calibrate();
     return this.epochs;
+  }
+
+  /** Fits the temperature on the validation names with the network's current weights. */
+  async calibrate(): Promise<Calibration> {
+    const val = await this.score(this.data.val ?? [], this.opts.noiseTest ? this.opts.noise : 0);
+    const temperature = fitTemperature(val);
+    this.calibration = { temperature, names: val.labels.length, nllBefore: nll(val, 1), nllAfter: nll(val, temperature) };
+    return this.calibration;
+  }
+
+  /**
+   * Logits [n, classes] of the examples (in the order of packed batches, not of `examples`) with their labels,
+   * from the network's current weights; noise as in evaluate().
+   */
+  async score(examples: readonly Example[], noise = 0): Promise<Scored> {
+    const { net } = this;
+    await net.takeStats(); // flush training counters
+    const C = this.config.numClasses;
+    const logits = new Float32Array(examples.length * C), labels = new Int32Array(examples.length);
+    const rng = new Rng(this.opts.seed ^ 0x7e57);
+    let at = 0;
+    for (const b of makeBatches(encodeExamples(examples), { batchSize: this.evalNames, maxRows: this.evalRows, noise, noiseRng: rng })) {
+      net.forward(b, false);
+      logits.set(await net.readLogits(b), at * C);
+      labels.set(b.labels.slice(0, b.batch), at);
+      at += b.batch;
+    }
+    await net.takeStats();
+    return { logits, labels, classes: C };
   }
 
   /** One epoch; null if stopped before its end. */
@@ -314,6 +384,16 @@ export class Trainer {
         `training diverged: the training loss rose to ${r.trainLoss.toFixed(3)} over epoch ${epoch}, from ${best.toFixed(3)} at its best ` +
           `(guessing scores ${this.guessLoss.toFixed(3)}); ${this.remedy()}`,
       );
+    }
+    if (this.data.val?.length) {
+      // Validation NLL: per name for a classifier (host, float64), per symbol for a language model.
+      if (this.lm) {
+        const v = await this.evaluateLm(this.data.val);
+        r.val = { nll: v.nll, accuracy: v.accuracy };
+      } else {
+        const val = await this.score(this.data.val, this.opts.noiseTest ? this.opts.noise : 0);
+        r.val = { nll: nll(val), accuracy: accuracyOf(val) };
+      }
     }
     this.epochs.push(r);
     return r;
@@ -377,9 +457,13 @@ export class Trainer {
     return reportFrom(confusionMatrix(truth, pred, this.config.numClasses), s.lossSum / Math.max(1, s.count));
   }
 
+  /**
+   * The model as it stands: the network's weights, with the calibration once run() has fitted it. The
+   * recorded test accuracy is that of the epoch whose weights these are.
+   */
   async model(extra: Partial<TrainingInfo> = {}): Promise<Model> {
-    const last = this.epochs[this.epochs.length - 1];
-    const o = this.opts;
+    const last = this.epochs.find((e) => e.epoch === this.keptEpoch) ?? this.epochs[this.epochs.length - 1];
+    const o = this.opts, s = this.data.split;
     return {
       config: this.config,
       vocab: VOCAB,
@@ -387,9 +471,11 @@ export class Trainer {
       params: await this.net.getParams(),
       training: {
         epochs: this.epochs.length, seed: o.seed, splitSeed: this.data.split.seed, testFraction: this.data.split.testFraction,
-        dedup: this.data.split.dedup, optimizer: o.optimizer, lr: o.lr, lrSchedule: o.lrSchedule, batchSize: o.batchSize, noise: o.noise, balance: o.balance, dropout: o.dropout,
+        dedup: this.data.split.dedup, valFraction: s.valFraction, valSeed: s.valSeed, earlyStop: o.earlyStop || undefined, keptEpoch: last?.epoch,
+        optimizer: o.optimizer, lr: o.lr, lrSchedule: o.lrSchedule, batchSize: o.batchSize, noise: o.noise, balance: o.balance, dropout: o.dropout,
         ...(this.lm ? { testNll: last?.lm?.nll } : { testAccuracy: last?.test.accuracy, testMacroF1: last?.test.macroF1 }), date: new Date().toISOString(), ...extra,
       },
+      calibration: this.calibration,
     };
   }
 
@@ -437,6 +523,16 @@ export function balancedWeights(labels: readonly number[], classes: number, powe
   const counts = new Array<number>(classes).fill(0);
   for (const l of labels) counts[l]!++;
   return Float32Array.from(counts, (c) => (c ? (labels.length / (classes * c)) ** power : 0));
+}
+
+function accuracyOf(s: Scored): number {
+  let hit = 0;
+  for (let i = 0; i < s.labels.length; i++) {
+    let arg = 0;
+    for (let c = 1; c < s.classes; c++) if (s.logits[i * s.classes + c]! > s.logits[i * s.classes + arg]!) arg = c;
+    if (arg === s.labels[i]) hit++;
+  }
+  return s.labels.length ? hit / s.labels.length : 0;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
