@@ -11,7 +11,7 @@ import { Rng } from '../src/core/rng.js';
 import { NAMES_LIMITS, namesFromFiles, parseNamesZip, truncationWarning } from '../src/data/names.js';
 import { encodeName } from '../src/data/vocab.js';
 import { resolveNamesData } from '../src/node/source.js';
-import { encodeExamples, makeBatches, maxBatchRows } from '../src/train/batches.js';
+import { makeBatches, maxBatchRows } from '../src/train/batches.js';
 import { DEFAULT_TRAIN_OPTIONS, Trainer } from '../src/train/trainer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgpu-rnn-hostile-'));
@@ -91,7 +91,7 @@ describe('buffers sized from the batches that run', () => {
     expect(byRows.length).toBeGreaterThan(byCount.length);
     for (const b of byRows) expect(b.rows <= 400 || b.batch === 1, `batch of ${b.batch} names, ${b.rows} rows`).toBe(true);
     // The same names with the same noise: every (label, length with noise) pair, batch by batch in order.
-    const pairs = (bs: typeof byCount) => bs.flatMap((b) => b.order.map((i, r) => `${b.labels[r]}:${b.lengths[r]}`).sort());
+    const pairs = (bs: typeof byCount) => bs.flatMap((b) => b.order.map((_, r) => `${b.labels[r]}:${b.lengths[r]}`).sort());
     expect(pairs(byRows).sort()).toEqual(pairs(byCount).sort());
     expect(pairs(byRows).length).toBe(300);
     expect(maxBatchRows(data, 3)).toBe(900 + 12 + 12);

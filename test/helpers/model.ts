@@ -8,7 +8,7 @@ import { Network, type Dropout, type NetworkOptions } from '../../src/model/netw
 import { Optimizer } from '../../src/model/optimizer.js';
 import { packBatch, type PackedBatch } from '../../src/model/packing.js';
 import { initParams } from '../../src/model/params.js';
-import type { Tolerance } from './compare.js';
+import { expectClose, type Tolerance } from './compare.js';
 
 export function tinyConfig(over: Partial<ModelConfig>): ModelConfig {
   return { cell: 'gru', hidden: 3, layers: 1, bidirectional: false, attention: false, vocabSize: 5, numClasses: 4, ...over };
@@ -117,4 +117,63 @@ export function expectAdamClose(name: string, got: Float32Array, ref: Float32Arr
   const show = (ix: number[]) => ix.slice(0, 5).map((i) => `[${i}] ${got[i]} vs ${ref[i]}`).join(', ');
   if (off.length > maxOff) throw new Error(`${name}: ${off.length}/${ref.length} elements off (at most ${maxOff} allowed): ${show(off)}`);
   if (far.length > 0) throw new Error(`${name}: ${far.length} elements off by more than lr/2: ${show(far)}`);
+}
+
+export interface StepCheck {
+  /** Losses of each step, CPU reference and GPU, from the same parameters. */
+  cpuLosses: number[];
+  gpuLosses: number[];
+}
+
+/**
+ * Trains the CPU reference and another backend side by side, one optimizer step per batch, comparing at
+ * every step what each computes from identical inputs: the loss and the raw gradients (from the same
+ * parameters and dropout mask), then the optimizer update applied to the same (CPU) gradients. The CPU's
+ * parameters then seed the next step on both. Comparing parameters after several Adam steps instead (as
+ * expectAdamClose does) lets Adam divide a 1e-8 rounding difference in a near-zero gradient by that
+ * gradient's own RMS and turn it into an lr-sized step; here no difference is ever magnified, so the
+ * tolerances stay tight and no seed can flake. Throws on the first mismatch, naming the step.
+ */
+export async function compareSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd', o: { opts?: NetworkOptions; dropout?: number; what?: string; classWeights?: Float32Array } = {}): Promise<StepCheck> {
+  const cpuBe = new CpuBackend();
+  const cap = { batch: 64, rows: 64 * 20 };
+  const cpu = new Network(cpuBe, cfg, cap);
+  const other = new Network(be, cfg, cap, o.opts);
+  if (o.classWeights) for (const n of [cpu, other]) n.setClassWeights(o.classWeights);
+  const optOpts = { kind, lr: kind === 'adam' ? ADAM_LR : 0.1, clip: 1 } as const;
+  const cpuOpt = new Optimizer(cpuBe, cpu, optOpts);
+  const otherOpt = new Optimizer(be, other, optOpts);
+  const label = o.what ? ` ${o.what}` : '';
+  let params = initParams(cpu.layout, 7);
+  const out: StepCheck = { cpuLosses: [], gpuLosses: [] };
+  try {
+    for (const [i, b] of batches.entries()) {
+      const drop = o.dropout ? { rate: o.dropout, seed: 1000 + i } : undefined;
+      for (const [n, nb] of [[cpu, cpuBe], [other, be]] as const) {
+        n.setParams(params);
+        n.forward(b, true, drop);
+        n.backward(b);
+        nb.submit();
+      }
+      const sc = await cpu.takeStats(), so = await other.takeStats();
+      out.cpuLosses.push(sc.lossSum / sc.count);
+      out.gpuLosses.push(so.lossSum / so.count);
+      expectClose(`loss at step ${i + 1}${label}`, [so.lossSum / so.count], [sc.lossSum / sc.count], { abs: 1e-5, rel: 1e-5 });
+      const gc = (await cpuBe.read(cpu.grads)) as Float32Array;
+      expectClose(`raw gradients at step ${i + 1}${label}`, (await be.read(other.grads)) as Float32Array, gc, { abs: 2e-6, rel: 1e-4 });
+      // The update from identical gradients (and, by induction, identical optimizer state).
+      be.write(other.grads, gc);
+      cpuOpt.update();
+      otherOpt.update();
+      cpuBe.submit();
+      be.submit();
+      params = await cpu.getParams();
+      expectClose(`parameters after ${kind} step ${i + 1}${label}`, await other.getParams(), params, { abs: 1e-6, rel: 1e-5 });
+      await cpu.takeStats();
+      await other.takeStats();
+    }
+  } finally {
+    for (const x of [cpuOpt, otherOpt, cpu, other]) x.dispose();
+  }
+  return out;
 }
