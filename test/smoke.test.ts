@@ -20,3 +20,19 @@ describe('kernels compile', () => {
     }
   });
 });
+
+describe('backends on one device', () => {
+  it('a disposed backend removes its uncapturederror listener (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      // More backends than EventTarget's default limit of 10 listeners, one after the other.
+      for (let i = 0; i < 15; i++) await withDevice(async () => {});
+      await new Promise((done) => setTimeout(done, 10));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+  });
+});
