@@ -1,8 +1,6 @@
-// Elementwise comparison with tolerance abs + rel*|ref| that reports the worst mismatch. A NaN never matches
-// a NaN: outputs are poisoned with NaN before a kernel runs, and a reference that also failed to write an
-// element (or computed NaN) must not hide the same failure on the GPU. Elements the reference did not
-// write at all are named in `unwritten` (compareKernel finds them): there the GPU must have left the
-// poison, NaN, too.
+// Elementwise comparison with tolerance abs + rel*|ref| that reports the worst mismatch. NaN matches NaN:
+// outputs are poisoned with NaN before a kernel runs, so an element the kernel should have written but did
+// not (or wrote but should not have) differs from the reference.
 import { Rng } from '../../src/core/rng.js';
 
 export interface Tolerance {
@@ -10,15 +8,14 @@ export interface Tolerance {
   rel: number;
 }
 
-export function mismatch(name: string, got: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance, unwritten?: Uint8Array): string | null {
+export function mismatch(name: string, got: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance): string | null {
   if (got.length !== ref.length) return `${name}: length ${got.length} vs reference ${ref.length}`;
   let worst = -1, worstRatio = 0, bad = 0;
   for (let i = 0; i < ref.length; i++) {
     const g = got[i]!, r = ref[i]!;
     const gn = Number.isNaN(g), rn = Number.isNaN(r);
     let ratio: number;
-    if (unwritten?.[i]) ratio = gn ? 0 : Infinity; // left alone by the reference: must still be the poison
-    else if (gn || rn) ratio = Infinity;
+    if (gn || rn) ratio = gn === rn ? 0 : Infinity;
     else ratio = Math.abs(g - r) / (tol.abs + tol.rel * Math.abs(r));
     if (ratio > 1) bad++;
     if (ratio > worstRatio) {
@@ -27,7 +24,7 @@ export function mismatch(name: string, got: ArrayLike<number>, ref: ArrayLike<nu
     }
   }
   if (bad === 0) return null;
-  return `${name}: ${bad}/${ref.length} elements off; worst at [${worst}]: got ${got[worst]}, reference ${ref[worst]}${unwritten?.[worst] ? ' (not written by the reference)' : ''} (tolerance ${tol.abs} + ${tol.rel}*|ref|)`;
+  return `${name}: ${bad}/${ref.length} elements off; worst at [${worst}]: got ${got[worst]}, reference ${ref[worst]} (tolerance ${tol.abs} + ${tol.rel}*|ref|)`;
 }
 
 export function expectClose(name: string, got: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance): void {
