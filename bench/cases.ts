@@ -187,6 +187,28 @@ export function kernelCases(shape: Shape, b: PackedBatch, cells: { name: string;
       buffers: { ints: { size: ints.data.length, init: ints.data }, logits: { size: B * C, init: 'rand' }, dlogits: { size: B * C, init: 'zero' }, class_w: { size: C, init: 'unit' }, stats: { size: 8, init: 'zero' } },
       params: { batch: B, classes: C, off_labels: ints.off.labels!, scale: 1 / B, write_grad: 1 } });
   }
+  // ---- the language model (--task generate): loss at every packed row, its sum, and the sampler ----------
+  const LC = V + 1; // characters and END
+  const rce = k('row_ce');
+  if (rce) {
+    // Targets: the batch's own symbols (any ids below LC do), one per packed row.
+    add({ kernel: rce.name, variant: 'LM loss+grad', dims: `rows=${N} C=${LC}`, def: rce,
+      buffers: { ints: { size: ints.data.length, init: ints.data }, logits: { size: N * LC, init: 'rand' }, dlogits: { size: N * LC, init: 'zero' }, part: { size: 2 * N, init: 'zero' } },
+      params: { rows: N, classes: LC, off_targets: ints.off.tokens!, scale: 1 / N, write_grad: 1 } });
+  }
+  const rst = k('row_stats');
+  if (rst) add({ kernel: rst.name, variant: 'LM loss sum', dims: `rows=${N}`, def: rst,
+    buffers: { part: { size: 2 * N, init: 'rand' }, stats: { size: 8, init: 'zero' } }, params: { rows: N } });
+  const smp = k('sample');
+  if (smp) {
+    // One decoding position of 256 names (the generate command's batch), temperature 0.8, with and without top-k.
+    const SB = 256, P = 21, offDone = (P + 1) * SB;
+    for (const [variant, topK] of [['T=0.8', 0], ['T=0.8 top-k 5', 5]] as [string, number][]) {
+      add({ kernel: smp.name, variant, dims: `B=${SB} C=${LC}`, def: smp,
+        buffers: { logits: { size: SB * LC, init: 'rand' }, ints: { size: offDone + 2 * SB + 1, init: 'zero' }, logp: { size: P * SB, init: 'zero' } },
+        params: { batch: SB, classes: LC, pos: 1, off_next: 2 * SB, off_done: offDone, off_prefix: offDone + SB, n_prefix: 0, end_id: V, top_k: topK, seed: 1, row_base: 0, temperature: 0.8 } });
+    }
+  }
   const dr = k('dropout');
   if (dr) {
     // Training with --dropout: on the head's input (B x D) and on each layer's input above the first

@@ -9,6 +9,7 @@ import { resolveNamesData } from '../src/node/source.js';
 import { DEFAULT_SPLIT_SEED, splitNames, type Example } from '../src/data/split.js';
 import { encodeName, VOCAB_SIZE } from '../src/data/vocab.js';
 import { packBatch, type PackedBatch } from '../src/model/packing.js';
+import { packLmBatch } from '../src/train/lm_batches.js';
 
 export interface BenchData {
   source: string;
@@ -42,11 +43,18 @@ export function batchAt(d: BenchData, size: number, i: number): PackedBatch {
 }
 
 /** Every batch of one epoch, in order (the last one may be smaller). */
-export function* epochBatches(d: BenchData, size: number): Generator<PackedBatch> {
+export function* epochBatches(d: BenchData, size: number, lm = false): Generator<PackedBatch> {
   for (let s = 0; s < d.train.length; s += size) {
     const rows = d.train.slice(s, s + size);
-    yield packBatch(rows.map((r) => r.ids), rows.map((r) => r.label), VOCAB_SIZE);
+    yield lm ? packLmBatch(rows.map((r) => r.ids), rows.map((r) => r.label), d.classes) : packBatch(rows.map((r) => r.ids), rows.map((r) => r.label), VOCAB_SIZE);
   }
+}
+
+/** batchAt for a language model (--task generate): START + name in, name + END out, two-hot with the language. */
+export function lmBatchAt(d: BenchData, size: number, i: number): PackedBatch {
+  const n = d.train.length;
+  const rows = Array.from({ length: Math.min(size, n) }, (_, j) => d.train[(i * size + j) % n]!);
+  return packLmBatch(rows.map((r) => r.ids), rows.map((r) => r.label), d.classes);
 }
 
 /** The active rows a recurrent step sees on average in a batch (rows / steps), the step kernels' n_cur. */

@@ -25,6 +25,7 @@ import { tunablesLabel } from './cases.js';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.js';
 import { runProbe, type ProbeResult } from './probe.js';
 import { attentionSupported, runStepConfig, type StepRow } from './steps.js';
+import { runSampling, type SampleRow } from './generate.js';
 import { fmt, table } from './table.js';
 import { stepAlternatives, type StepAlternative } from './variants.js';
 import { Eta, formatDuration } from './eta.js';
@@ -106,13 +107,13 @@ function printSteps(rows: StepRow[]): void {
   out(table(
     [
       { header: 'model', align: 'left' }, { header: 'shape', align: 'left' }, { header: 'params' }, { header: 'rows' },
-      { header: 'ms/batch', digits: 1 }, { header: 'names/s', digits: 0 }, { header: 'disp/batch', digits: 1 }, { header: 'subm/batch', digits: 2 },
+      { header: 'ms/batch', digits: 1 }, { header: 'names/s', digits: 0 }, { header: 'symbols/s', digits: 0 }, { header: 'disp/batch', digits: 1 }, { header: 'subm/batch', digits: 2 },
       { header: 'GFLOP/s', digits: 2 }, { header: '%roof', digits: 1 }, { header: 'Σkernels ms', digits: 1 },
       { header: 'epoch s', digits: 1 }, { header: 'epoch names/s', digits: 0 }, { header: 'epoch ms/batch', digits: 1 },
       { header: 'vs prod (paired)', digits: 2 },
     ],
     rows.map((r) => [
-      r.model, r.shape, r.params, Math.round(r.rows), r.step.msPerBatch, r.step.namesPerSec, r.step.dispatchesPerBatch, r.step.submitsPerBatch,
+      r.model, r.shape, r.params, Math.round(r.rows), r.step.msPerBatch, r.step.namesPerSec, (1000 * r.rows) / r.step.msPerBatch, r.step.dispatchesPerBatch, r.step.submitsPerBatch,
       r.gflops, r.roofPct, r.breakdownMs, r.epoch?.seconds, r.epoch?.namesPerSec, r.epoch?.msPerBatch,
       r.pairedSpeedup === null ? '' : `${fmt(r.pairedSpeedup, 2)}x`,
     ]),
@@ -345,13 +346,14 @@ async function main(): Promise<number> {
 
   // Training steps and epochs.
   const stepRows: StepRow[] = [];
+  const sampleRows: SampleRow[] = [];
   if (opts.stepsSection) {
     out('== Training steps (forward + backward + Adam, one submit per batch, stats read every 20 batches) and epochs');
     // The recurrence strategy the CLI picks for this adapter, and for the GRU also the other one.
     const auto = resolveRecurrence('auto', be);
     const other: Recurrence = auto === 'step' ? 'sequence' : 'step';
     out(`recurrence: '${auto}' (the CLI's choice for this adapter); gru@${other} rows run the other strategy`);
-    const configs: { cell: CellType; attention: boolean; alt?: StepAlternative; recurrence: Recurrence; label?: string }[] = cells.map((c) => ({ cell: c.name, attention: false, recurrence: auto }));
+    const configs: { cell: CellType; attention: boolean; alt?: StepAlternative; recurrence: Recurrence; label?: string; lm?: boolean }[] = cells.map((c) => ({ cell: c.name, attention: false, recurrence: auto }));
     if (opts.alternatives && cells.some((c) => c.name === 'gru')) {
       // Attention: measured for the GRU when the network dispatches it for config.attention.
       const why = await attentionSupported(be, data, tuning);
@@ -363,17 +365,19 @@ async function main(): Promise<number> {
       // The whole network with other tunings (bench/variants.ts), paired with production.
       for (const alt of stepAlternatives(tuning, probe?.best ?? null)) configs.push({ cell: 'gru', attention: false, alt, recurrence: auto });
     }
+    // The language model (--task generate): the same GRU with a head and loss at every position.
+    if (cells.some((c) => c.name === 'gru')) configs.push({ cell: 'gru', attention: false, recurrence: auto, lm: true });
     // An epoch's weight grows with the shape's work per batch (B H^2 relative to B64H128).
     const epochWeight = (sh: (typeof opts.shapes)[number]) => (opts!.epoch ? 25 * (sh.batch / 64) * (sh.hidden / 128) ** 2 : 0);
     eta?.add(opts.shapes.reduce((n, sh) => n + configs.length * (10 + epochWeight(sh)), 0));
     const t0 = performance.now();
     for (const shape of opts.shapes) {
       for (const c of configs) {
-        const name = `${c.cell}${c.attention ? '+att' : ''}${c.alt ? `/${c.alt.label}` : ''}${c.label ?? ''}`;
+        const name = `${c.cell}${c.lm ? '-lm' : ''}${c.attention ? '+att' : ''}${c.alt ? `/${c.alt.label}` : ''}${c.label ?? ''}`;
         log(`steps ${name} ${shape.label}`);
         let r: StepRow | string;
         try {
-          r = await runStepConfig(be, timer, data, c.cell, c.attention, shape, { quick: opts.quick, epoch: opts.epoch, roofGflops: roof, log }, tuning, c.alt, c.recurrence, c.label);
+          r = await runStepConfig(be, timer, data, c.cell, c.attention, shape, { quick: opts.quick, epoch: opts.epoch, roofGflops: roof, log, lm: c.lm ?? false }, tuning, c.alt, c.recurrence, c.label);
         } catch (e) {
           r = (e as Error).message; // e.g. a strategy the network does not support for this cell
         }
@@ -388,6 +392,19 @@ async function main(): Promise<number> {
     spent.steps = (performance.now() - t0) / 1000;
     printSteps(stepRows);
     out();
+    if (cells.some((c) => c.name === 'gru')) {
+      out('== Generation: sampling 256 names at a time (21 positions, one submit and one readback per batch; webgpu-rnn generate)');
+      for (const H of [...new Set(opts.shapes.map((x) => x.hidden))]) {
+        log(`sampling gru-lm H${H}`);
+        sampleRows.push(await runSampling(be, tuning, 'gru', H, data.classes, { quick: opts.quick, log }));
+      }
+      out(table(
+        [{ header: 'model', align: 'left' }, { header: 'hidden' }, { header: 'names/batch' }, { header: 'positions' }, { header: 'ms/batch', digits: 1 },
+          { header: 'names/s', digits: 0 }, { header: 'disp/batch', digits: 0 }, { header: 'subm/batch', digits: 1 }],
+        sampleRows.map((r) => [r.model, r.hidden, r.batch, r.positions, r.msPerBatch, r.namesPerSec, r.dispatchesPerBatch, r.submitsPerBatch]),
+      ));
+      out();
+    }
   }
 
   let peers: unknown = null;
@@ -425,6 +442,7 @@ async function main(): Promise<number> {
     roofGflops: roof,
     kernels: kernelRows,
     steps: stepRows,
+    sampling: sampleRows,
     peers,
     notes,
   };

@@ -16,7 +16,8 @@ import { Optimizer } from '../src/model/optimizer.js';
 import type { PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
 import { VOCAB_SIZE } from '../src/data/vocab.js';
-import { batchAt, epochBatches, type BenchData } from './data.js';
+import { batchAt, epochBatches, lmBatchAt, type BenchData } from './data.js';
+import { lmConfig } from '../src/train/lm_symbols.js';
 import type { Shape } from './options.js';
 import type { StepAlternative } from './variants.js';
 
@@ -132,6 +133,8 @@ export interface StepOptions {
   epoch: boolean;
   roofGflops: number | null;
   log: (s: string) => void;
+  /** The language model (--task generate): loss at every position, two-hot inputs (model name '<cell>-lm'). */
+  lm?: boolean;
 }
 
 /** Network + Optimizer for one configuration; null (with the reason) when the model code lacks it. */
@@ -230,14 +233,16 @@ function breakdownKey(r: Recorded): string {
  */
 export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: BenchData, cell: CellType, attention: boolean, shape: Shape, o: StepOptions, tuning: Tuning, alt: StepAlternative | undefined, recurrence: Recurrence, label = ''): Promise<StepRow | string> {
   const rec = new RecordingBackend(be);
-  const cfg: ModelConfig = { cell, hidden: shape.hidden, layers: 1, bidirectional: false, attention, vocabSize: VOCAB_SIZE, numClasses: d.classes };
-  const longest = Math.max(...d.train.map((e) => e.ids.length));
+  const cfg: ModelConfig = o.lm ? lmConfig({ cell, hidden: shape.hidden, layers: 1 }, d.classes)
+    : { cell, hidden: shape.hidden, layers: 1, bidirectional: false, attention, vocabSize: VOCAB_SIZE, numClasses: d.classes };
+  const longest = Math.max(...d.train.map((e) => e.ids.length)) + (o.lm ? 1 : 0);
+  const batchOf = o.lm ? lmBatchAt : batchAt;
   const m = makeModel(rec, cfg, { batch: shape.batch, rows: shape.batch * longest }, alt?.tuning ?? tuning, recurrence);
   if (typeof m === 'string') return m;
   const { net, opt } = m;
   const spec = cellSpec(cell);
   const G = spec.gates * shape.hidden;
-  const model = `${cell}${attention ? '+att' : ''}${alt ? `/${alt.label}` : ''}${label}`;
+  const model = `${cell}${o.lm ? '-lm' : ''}${attention ? '+att' : ''}${alt ? `/${alt.label}` : ''}${label}`;
   let i = 0;
   const step = async (b: PackedBatch) => {
     net.forward(b, true);
@@ -248,12 +253,12 @@ export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: Ben
   };
   try {
     // Warm-up: pipelines compiled, bind groups made, buffers touched.
-    for (let w = 0; w < (o.quick ? 1 : 3); w++) await step(batchAt(d, shape.batch, w));
+    for (let w = 0; w < (o.quick ? 1 : 3); w++) await step(batchOf(d, shape.batch, w));
     await be.finish();
 
     // Steady steps over a rolling window of real batches (packed up front: the step alone is timed).
     const nSteps = o.quick ? 3 : 40;
-    const batches = Array.from({ length: nSteps }, (_, j) => batchAt(d, shape.batch, 3 + j));
+    const batches = Array.from({ length: nSteps }, (_, j) => batchOf(d, shape.batch, 3 + j));
     be.resetCounters();
     const t0 = performance.now();
     let done = 0;
@@ -317,7 +322,7 @@ export async function runStepConfig(be: GpuBackend, timer: DispatchTimer, d: Ben
       be.resetCounters();
       const e0 = performance.now();
       let nb = 0, nn = 0;
-      for (const b of epochBatches(d, shape.batch)) {
+      for (const b of epochBatches(d, shape.batch, o.lm)) {
         if (nb >= limit) break;
         await step(b);
         nb++;
