@@ -14,7 +14,7 @@ export * from './data/vocab.js';
 export { parseNamesZip, namesFromFiles, type NamesData } from './data/names.js';
 export { splitNames, carveValidation, DEFAULT_SPLIT_SEED, type Example, type Split } from './data/split.js';
 export { DataError } from './data/errors.js';
-export { Trainer, DEFAULT_TRAIN_OPTIONS, TrainingDivergedError, balancedWeights, type TrainOptions, type TrainData, type EpochResult, type LmReport, type Progress, type TrainCallbacks } from './train/trainer.js';
+export { Trainer, DEFAULT_TRAIN_OPTIONS, LM_DEFAULTS, TrainingDivergedError, balancedWeights, type TrainOptions, type TrainData, type EpochResult, type LmReport, type Progress, type TrainCallbacks } from './train/trainer.js';
 export { Predictor, EmptyNameError, WrongTaskError, MOSTLY_OUT_OF_VOCABULARY, oovShare, type Prediction } from './train/predict.js';
 export { buildTrainData, DEFAULT_VAL_FRACTION } from './train/traindata.js';
 export { calibrationMetrics, fitTemperature, nll, reliability, ECE_BINS, type CalibrationMetrics, type ReliabilityBin, type Scored } from './train/calibration.js';

@@ -54,7 +54,7 @@ const CLI = ['train', 'compare', 'eval', 'predict', 'generate'] as const;
 const TRAINING = ['train', 'compare'] as const;
 
 export const OPTIONS = {
-  task: { type: 'choice', choices: TASKS, default: 'classify', help: 'classify: name → language; generate: a character language model per language (webgpu-rnn generate); its defaults are --batch 32 --lr 0.005 --lr-schedule cosine', in: ['train', 'page'], label: 'Task' },
+  task: { type: 'choice', choices: TASKS, default: 'classify', help: 'classify: name → language; generate: a character language model per language (webgpu-rnn generate); its defaults are --batch 32 --lr 0.005 --lr-schedule cosine --dropout 0.2', in: ['train', 'page'], label: 'Task' },
   // ---- train: the model (compare takes these from --models instead)
   model: { type: 'choice', choices: CELL_TYPES, default: D.cell, help: 'recurrent cell', in: ['train', 'page'], label: 'Model' },
   models: { type: 'string', arg: 'LIST', default: 'rnn,gru,gru+att,lstm,bi-gru+att', help: 'comma-separated [bi-]<cell>[x<layers>][+att]', in: ['compare'] },

@@ -150,7 +150,8 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.2)
     ap.add_argument('--clip', type=float, default=1.0)
     ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--progress', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -185,6 +186,8 @@ def main():
             nn.utils.clip_grad_norm_(model.parameters(), a.clip)
             opt.step()
             step += 1
+            if a.progress and step % 100 == 0:
+                print(f'  step {step}/{total} loss {loss.item():.3f} {time.time() - t0:.1f} s', flush=True)
             n = int((t != -100).sum())
             loss_sum += loss.item() * n
             sym += n

@@ -29,6 +29,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (!given('lr')) opts.lr = LM_DEFAULTS.lr;
     if (!given('lr-schedule')) opts.lrSchedule = LM_DEFAULTS.lrSchedule;
     if (!given('batch')) opts.batchSize = LM_DEFAULTS.batchSize;
+    if (!given('dropout')) opts.dropout = LM_DEFAULTS.dropout;
     // Its figures were measured on all the training names: validation only when asked for.
     if (!given('val-fraction')) o['val-fraction'] = 0;
   }
