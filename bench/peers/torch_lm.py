@@ -3,7 +3,7 @@
 model, the same data, split and settings, trained by PyTorch on the CPU.
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/peers/torch_lm.py \
-        --data /path/to/names.zip [--epochs 10 --batch 32 --lr 0.005 --dropout 0.2 --seed 1 --threads 2]
+        --data /path/to/names.zip [--epochs 10 --batch 32 --lr 0.005 --dropout 0.2 --seed 1 --threads 1 --progress]
 
 Model (87,099 parameters for GRU-128 and 18 languages, as webgpu-rnn's): the input at each position is the
 previous symbol (START at 0) one-hot over 59 plus the language one-hot over 18 (the tutorial's category
