@@ -68,14 +68,17 @@ function initialArrays(c: KernelCase): Record<string, Float32Array | Uint32Array
   return out;
 }
 
-/** Worst |gpu - cpu| / (1e-4 + 1e-3 |cpu|) over the written buffers: 'ok' when <= 1. */
+/**
+ * Worst |gpu - cpu| / (1e-4 + 1e-3 |cpu|) over the written buffers: 'ok' when <= 1. A NaN on either side is
+ * a mismatch (as in test/helpers/compare.ts): the cases start from finite data, so a NaN is a bug on that side.
+ */
 function compare(gpu: Record<string, Float32Array | Uint32Array>, cpu: Record<string, HostArray>): string {
   let worst = 0, where = '';
   for (const [name, g] of Object.entries(gpu)) {
     const r = cpu[name]!;
     for (let i = 0; i < g.length; i++) {
       const a = g[i]!, b = r[i]!;
-      const e = Number.isNaN(a) !== Number.isNaN(b) ? Infinity : Number.isNaN(a) ? 0 : Math.abs(a - b) / (1e-4 + 1e-3 * Math.abs(b));
+      const e = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b) / (1e-4 + 1e-3 * Math.abs(b));
       if (e > worst) {
         worst = e;
         where = `${name}[${i}] ${a} vs ${b}`;

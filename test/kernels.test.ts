@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import * as K from '../src/kernels.js';
 import { stepSchedule } from '../src/model/packing.js';
-import { nanArray, randomArray, testSeed, type Tolerance } from './helpers/compare.js';
+import { nanArray, outsideBlock, randomArray, testSeed, type NanOk, type Tolerance } from './helpers/compare.js';
 import { randomBatch } from './helpers/batches.js';
 import { withDevice } from './helpers/device.js';
 import { compareKernel, type Inputs } from './helpers/kernel-harness.js';
@@ -18,8 +18,9 @@ import { TUNINGS } from '../src/tune/tuning.js';
 const seed = testSeed();
 const TOL: Tolerance = { abs: 2e-5, rel: 2e-4 };
 
-async function check(be: GpuBackend, k: KernelDef, init: Inputs, p: Params, t?: Tunables, tol = TOL): Promise<void> {
-  const problem = await compareKernel(be, k, init, p, tol, t);
+/** `nanOk`: per output buffer, the poisoned elements the kernel must leave alone (NaN matches nowhere else). */
+async function check(be: GpuBackend, k: KernelDef, init: Inputs, p: Params, t?: Tunables, tol = TOL, nanOk?: Record<string, NanOk>): Promise<void> {
+  const problem = await compareKernel(be, k, init, p, tol, t, nanOk);
   expect(problem, `seed ${seed}`).toBeNull();
 }
 
@@ -47,7 +48,9 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
             c: acc ? randomArray(rng, offC + m * ldc) : nanArray(offC + m * ldc),
           };
           const p = { m, n, k, off_a: offA, lda, off_b: offB, ldb, off_c: offC, ldc, off_bias: offBias, has_bias: bias };
-          for (const t of tiles(m, n, k, { TRANS_A: ta, TRANS_B: tb, ACCUMULATE: acc }, i++)) await check(be, K.gemmK, init, p, t);
+          // C outside its m x n block (before off_c, the ldc - n padding columns) is never written.
+          const nanOk = { c: outsideBlock(offC, m, n, ldc) };
+          for (const t of tiles(m, n, k, { TRANS_A: ta, TRANS_B: tb, ACCUMULATE: acc }, i++)) await check(be, K.gemmK, init, p, t, TOL, nanOk);
         }
       }
     });
@@ -67,19 +70,23 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         const gp = { n: b.rows, width, off_tok: 3, off_w: 7, off_b: 7 + V * width, off_out: 1, ld_out: ld, hots: 1, off_tok2: 0 };
         // Workgroup rows striding over packed rows: every tuning's ROWS, one row, fewer rows than packed rows.
         for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.embedGatherK, gp)), { ROWS: 1, WG: 32 }, { ROWS: 7 }]) {
-          await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) }, gp, t);
+          await check(be, K.embedGatherK, { tok: ints, w: randomArray(rng, 7 + V * width + width), out: nanArray(1 + b.rows * ld) }, gp, t, TOL,
+            { out: outsideBlock(1, b.rows, width, ld) });
         }
         const dg = randomArray(rng, 2 + b.rows * ld);
         const ep = { vocab: V, width, off_start: 3 + b.rows, off_rows: 3 + b.rows + V + 1, off_dg: 2, ld_dg: ld, off_out: 5 };
         // Every tuning's columns per invocation, and blocks wider than the width / not dividing it.
         for (const t of [undefined, ...TUNINGS.map((x) => x.tunablesFor(K.embedGradK, ep)), { WG: 8, TC: 3 }, { WG: 32, TC: 4 }]) {
-          await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) }, ep, t);
+          await check(be, K.embedGradK, { ints, dg, out: nanArray(5 + V * width) }, ep, t, TOL, { out: outsideBlock(5, V, width) });
         }
         // One output; two halves into two places (GRU biases); every column into both places (RNN/LSTM).
         const half = Math.floor(width / 2);
         for (const [split, from2] of [[width, width], [half, half], [width, 0]]) {
+          // Written: [3, 3 + split) and [width + 6, width + 6 + width - from2); the rest keeps the poison.
+          const written = (i: number) => (i >= 3 && i < 3 + split) || (i >= width + 6 && i < 2 * width + 6 - from2);
           await check(be, K.colsumK, { a: dg, out: nanArray(2 * width + 9) },
-            { rows: b.rows, width, off_a: 2, lda: ld, off_out: 3, split, off_out2: width + 6, from2 }, { WG: width > 64 ? 64 : 32 });
+            { rows: b.rows, width, off_a: 2, lda: ld, off_out: 3, split, off_out2: width + 6, from2 }, { WG: width > 64 ? 64 : 32 }, TOL,
+            { out: (i) => !written(i) });
         }
       }
     });
@@ -121,18 +128,20 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
               const sp = { h: H, off_cur: st.off, n_cur: st.n, off_prev: st.offPrev, n_prev: st.nPrev, ld_y: ld, col_y: col, off_w: offW, off_b: offB };
               const tok = new Uint32Array(2 + b.rows + 1);
               tok.set(b.tokens, 2);
-              if (cell !== 'gru') await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) }, sp, tun);
+              // Only this step's rows of y (this direction's columns, poisoned above) and of the cache are written.
+              const nanOk = { cache: outsideBlock(st.off * S * H, st.n, S * H) };
+              if (cell !== 'gru') await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H) }, sp, tun, TOL, nanOk);
               else {
                 // The GRU's input gates from xg (EMB = 0; tok bound but not read: NaN-free garbage offsets) ...
                 await check(be, fwd, { xg: randomArray(rng, b.rows * G * H), w, y, cache: nanArray(b.rows * S * H), tok },
-                  { ...sp, off_tok: 1e6, off_wih: 1e9, off_bih: 1e9 }, { ...tun, EMB: 0 });
+                  { ...sp, off_tok: 1e6, off_wih: 1e9, off_bih: 1e9 }, { ...tun, EMB: 0 }, TOL, nanOk);
                 // ... and layer 0's, with the input gather folded in (EMB = 1; xg bound but not read): W_ih
                 // [V, 3H] and b_ih after b_hh (offsets not multiples of anything), tokens from offset 2.
                 const V = 58, offWih = offB + G * H + 5, offBih = offWih + V * G * H + 1;
                 const wx = randomArray(rng, offBih + G * H + 3, 0.5);
                 wx.set(w.subarray(0, offB + G * H));
                 await check(be, fwd, { xg: nanArray(1), tok, w: wx, y: Float32Array.from(y), cache: nanArray(b.rows * S * H) },
-                  { ...sp, off_tok: 2, off_wih: offWih, off_bih: offBih }, { ...tun, EMB: 1 });
+                  { ...sp, off_tok: 2, off_wih: offWih, off_bih: offBih }, { ...tun, EMB: 1 }, TOL, nanOk);
               }
             }
             // Backward: the first backward step (nothing after it) and a later one.
@@ -152,7 +161,8 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
               const p = { h: H, off_tgt: tgt.off, n_tgt: tgt.n, off_cur: cur?.off ?? 0, n_cur: cur?.n ?? 0, ld_ext: ld, col_ext: col, off_w: offW };
               const ext = randomArray(rng, b.rows * ld);
               const init: Inputs = cell === 'gru' ? { w, cache, ext, dh, dg } : { w, y: randomArray(rng, b.rows * ld), ext, dg };
-              await check(be, bwd, init, p, tun);
+              // Written: the target rows of dg (and of dh for the GRU); the rest of the poison stays.
+              await check(be, bwd, init, p, tun, TOL, { dg: outsideBlock(tgt.off * DG * H, tgt.n, DG * H), dh: outsideBlock(tgt.off * H, tgt.n, H) });
             }
           }
         }
@@ -178,7 +188,8 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
           let wsum = 0;
           for (const l of b.labels) wsum += classW[l]!;
           await check(be, K.softmaxCeK, { ints, logits: randomArray(rng, batch * C, 5), dlogits: nanArray(batch * C), class_w: classW, stats: randomArray(rng, 4) },
-            { batch, classes: C, off_labels: 2 + batch, scale: 1 / wsum, write_grad }, undefined, { abs: 1e-4, rel: 1e-5 });
+            { batch, classes: C, off_labels: 2 + batch, scale: 1 / wsum, write_grad }, undefined, { abs: 1e-4, rel: 1e-5 },
+            write_grad ? {} : { dlogits: 'all' }); // evaluation: no gradient may be written
         }
       }
     });
@@ -190,11 +201,15 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
       for (const n of [1, 1000, 100_003]) {
         const g = randomArray(rng, n);
         const parts = Math.ceil(n / (256 * 16));
-        await check(be, K.gradSumsqK, { g, partial: nanArray(parts + 1) }, { n }, undefined, { abs: 1e-4, rel: 1e-5 });
-        await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / 64) + 1) }, { n }, { WG: 64, ITEMS: 1 }, { abs: 1e-4, rel: 1e-5 });
+        // One partial sum per workgroup; the one element past them must keep its poison.
+        const last = (i: number, a: Float32Array) => i === a.length - 1;
+        const sumsq = async (partial: Float32Array, t?: Tunables) =>
+          check(be, K.gradSumsqK, { g, partial }, { n }, t, { abs: 1e-4, rel: 1e-5 }, { partial: (i) => last(i, partial) });
+        await sumsq(nanArray(parts + 1));
+        await sumsq(nanArray(Math.ceil(n / 64) + 1), { WG: 64, ITEMS: 1 });
         // Every tuning's chunk (the optimizer sizes its partials by it).
         for (const t of TUNINGS.map((x) => resolveTunables(K.gradSumsqK, x.tunablesFor(K.gradSumsqK, { n })))) {
-          await check(be, K.gradSumsqK, { g, partial: nanArray(Math.ceil(n / (t.WG! * t.ITEMS!)) + 1) }, { n }, t, { abs: 1e-4, rel: 1e-5 });
+          await sumsq(nanArray(Math.ceil(n / (t.WG! * t.ITEMS!)) + 1), t);
         }
         const partial = randomArray(rng, parts).map(Math.abs);
         for (const max_norm of [0, 0.5, 1e9]) {
@@ -202,7 +217,8 @@ describe(`kernels vs CPU twins (TEST_SEED=${seed})`, () => {
         }
         const withNan = partial.slice();
         withNan[parts - 1] = NaN;
-        await check(be, K.gradClipK, { partial: withNan, stats: randomArray(rng, 8) }, { parts, max_norm: 1 });
+        // A NaN gradient: the norm (stats[3]) is NaN on both sides, and only there (scale 0, counted in stats[5]).
+        await check(be, K.gradClipK, { partial: withNan, stats: randomArray(rng, 8) }, { parts, max_norm: 1 }, undefined, TOL, { stats: (i) => i === 3 });
         for (const scale of [0.7, 0]) {
           const stats = new Float32Array(8);
           stats[4] = scale;

@@ -4,7 +4,7 @@ import { CpuBackend } from '../../src/cpu/backend.js';
 import type { Buf } from '../../src/core/backend.js';
 import { kernelInfo, type KernelDef, type Params, type Tunables } from '../../src/core/kernel.js';
 import type { GpuBackend } from '../../src/gpu/backend.js';
-import { mismatch, type Tolerance } from './compare.js';
+import { mismatch, type NanOk, type Tolerance } from './compare.js';
 
 export type Inputs = Record<string, Float32Array | Uint32Array>;
 
@@ -25,13 +25,16 @@ export async function runKernel(be: GpuBackend | CpuBackend, k: KernelDef, init:
   return out;
 }
 
-/** Returns null when GPU and CPU agree on every written buffer, else a description of the worst mismatch. */
-export async function compareKernel(gpu: GpuBackend, k: KernelDef, init: Inputs, p: Params, tol: Tolerance, t?: Tunables): Promise<string | null> {
+/**
+ * Returns null when GPU and CPU agree on every written buffer, else a description of the worst mismatch.
+ * NaN matches nothing except in the elements `nanOk` names for that buffer (see compare.ts).
+ */
+export async function compareKernel(gpu: GpuBackend, k: KernelDef, init: Inputs, p: Params, tol: Tolerance, t?: Tunables, nanOk: Record<string, NanOk> = {}): Promise<string | null> {
   const ref = await runKernel(new CpuBackend(), k, init, p, t);
   const got = await runKernel(gpu, k, init, p, t);
   const problems: string[] = [];
   for (const name of Object.keys(ref)) {
-    const m = mismatch(`${k.name}.${name}`, got[name]!, ref[name]!, tol);
+    const m = mismatch(`${k.name}.${name}`, got[name]!, ref[name]!, tol, nanOk[name]);
     if (m) problems.push(m);
   }
   return problems.length ? `${problems.join('\n')}\nparams ${JSON.stringify(p)} tunables ${JSON.stringify(t ?? {})}` : null;

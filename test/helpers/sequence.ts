@@ -6,7 +6,7 @@ import { CpuBackend } from '../../src/cpu/backend.js';
 import type { Backend, Buf } from '../../src/core/backend.js';
 import type { KernelDef, Params, Tunables } from '../../src/core/kernel.js';
 import type { GpuBackend } from '../../src/gpu/backend.js';
-import { mismatch, type Tolerance } from './compare.js';
+import { mismatch, type NanOk, type Tolerance } from './compare.js';
 import type { Inputs } from './kernel-harness.js';
 
 export interface Dispatch {
@@ -29,10 +29,10 @@ async function runSequence(be: Backend, init: Inputs, calls: Dispatch[], outputs
   return out;
 }
 
-/** Null when the GPU and the CPU twins leave the same values in every output buffer. */
-export async function compareSequence(gpu: GpuBackend, init: Inputs, calls: Dispatch[], outputs: string[], tol: Tolerance): Promise<string | null> {
+/** Null when the GPU and the CPU twins leave the same values in every output buffer (NaN only where `nanOk` allows it). */
+export async function compareSequence(gpu: GpuBackend, init: Inputs, calls: Dispatch[], outputs: string[], tol: Tolerance, nanOk: Record<string, NanOk> = {}): Promise<string | null> {
   const ref = await runSequence(new CpuBackend(), init, calls, outputs);
   const got = await runSequence(gpu, init, calls, outputs);
-  const problems = outputs.map((n) => mismatch(n, got[n]!, ref[n]!, tol)).filter((m) => m !== null);
+  const problems = outputs.map((n) => mismatch(n, got[n]!, ref[n]!, tol, nanOk[n])).filter((m) => m !== null);
   return problems.length ? problems.join('\n') : null;
 }
