@@ -1,12 +1,13 @@
 // The whole-sequence recurrence kernels (<cell>_seq_fwd / _seq_bwd: one dispatch per layer and direction)
 // against (1) their CPU twins, which are literally the per-step twins looped over the schedule, with
 // outputs poisoned with NaN; (2) the per-step kernels on the GPU over the same batch; (3) whole networks:
-// Adam steps with recurrence 'sequence' against 'step' and the CPU reference. Sizes: odd batches, length-1
+// Adam steps with recurrence 'sequence' against 'step' and the CPU reference, step by step from the same
+// parameters (losses, raw gradients, then the update: test/helpers/model.ts compareSides). Sizes: odd batches, length-1
 // rows, length 20, mixed lengths, both directions, H not a multiple of the workgroup, H = 256 and 512, the
 // state in workgroup memory and (HS / DS below the state's width) read back from global memory.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../src/cpu/backend.js';
-import type { Backend, Buf } from '../src/core/backend.js';
+import type { Buf } from '../src/core/backend.js';
 import { Rng } from '../src/core/rng.js';
 import type { Params, Tunables } from '../src/core/kernel.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
@@ -14,8 +15,7 @@ import { chooseRecurrence, resolveRecurrence, type Recurrence } from '../src/tun
 import { seqTunables } from '../src/tune/tuning.js';
 import { cellSpec, type CellSpec } from '../src/model/cells.js';
 import { CELL_TYPES, type CellType, type ModelConfig } from '../src/model/config.js';
-import { Network, type NetworkOptions } from '../src/model/network.js';
-import { Optimizer } from '../src/model/optimizer.js';
+import { Network } from '../src/model/network.js';
 import { stepSchedule, type PackedBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
 import { parseArgs } from '../src/cli/args.js';
@@ -26,10 +26,11 @@ import { randomBatch } from './helpers/batches.js';
 import { expectClose, mismatch, nanArray, outsideBlock, randomArray, testSeed, type Tolerance } from './helpers/compare.js';
 import { withDevice } from './helpers/device.js';
 import { compareKernel, runKernel, type Inputs } from './helpers/kernel-harness.js';
-import { ADAM_LR, expectAdamClose, randomBatches } from './helpers/model.js';
+import { compareSides, randomBatches } from './helpers/model.js';
 
 const seed = testSeed();
 const TOL: Tolerance = { abs: 5e-5, rel: 5e-4 }; // 20 chained positions in f32
+const EXACT: Tolerance = { abs: 0, rel: 0 };
 
 /** ints with the batch's offsets and lengths at odd places, as the kernels must not assume 0. */
 function batchInts(b: PackedBatch): { ints: Uint32Array; off_offsets: number; off_lengths: number } {
@@ -228,28 +229,6 @@ describe(`sequence kernels vs the per-step kernels on the GPU (TEST_SEED=${seed}
   }
 });
 
-/** A few Adam steps from the seed-7 initialization with a given recurrence; losses and final weights. */
-async function trainWith(be: Backend, cfg: ModelConfig, batches: PackedBatch[], opts: NetworkOptions): Promise<{ params: Float32Array; losses: number[]; dispatches: number }> {
-  const net = new Network(be, cfg, { batch: 64, rows: 64 * 20 }, opts);
-  net.setParams(initParams(net.layout, 7));
-  const opt = new Optimizer(be, net, { kind: 'adam', lr: ADAM_LR, clip: 1 });
-  const losses: number[] = [];
-  be.resetCounters();
-  for (const b of batches) {
-    net.forward(b, true);
-    net.backward(b);
-    opt.update();
-    be.submit();
-    const s = await net.takeStats();
-    losses.push(s.lossSum / s.count);
-  }
-  const dispatches = be.counters().dispatches;
-  const params = await net.getParams();
-  opt.dispose();
-  net.dispose();
-  return { params, losses, dispatches };
-}
-
 describe(`networks with recurrence 'sequence' (TEST_SEED=${seed})`, () => {
   const variants: Partial<ModelConfig>[] = [
     { layers: 2, bidirectional: true, attention: true },
@@ -261,27 +240,23 @@ describe(`networks with recurrence 'sequence' (TEST_SEED=${seed})`, () => {
       it(`3 Adam steps, ${cell} ${JSON.stringify(v)}: sequence = step on the GPU = the CPU reference`, async () => {
         const cfg: ModelConfig = { cell, hidden: 32, layers: 1, bidirectional: false, attention: false, vocabSize: 58, numClasses: 18, ...v };
         const batches = randomBatches(new Rng(seed + 30), [37, 64, 1], 20, 58, 18);
-        const cpuStep = await trainWith(new CpuBackend(), cfg, batches, { recurrence: 'step' });
-        const cpuSeq = await trainWith(new CpuBackend(), cfg, batches, { recurrence: 'sequence' });
-        // The CPU twins of the sequence kernels are the per-step twins in a loop: bit for bit the same.
-        expect(Array.from(cpuSeq.params)).toEqual(Array.from(cpuStep.params));
-        expect(cpuSeq.losses).toEqual(cpuStep.losses);
-        const [gpuStep, gpuSeq] = await withDevice(async (be) => [
-          await trainWith(be, cfg, batches, { recurrence: 'step' }),
-          await trainWith(be, cfg, batches, { recurrence: 'sequence' }),
-        ]);
-        const what = `(seed ${seed})`;
-        expectClose(`losses, sequence vs CPU ${what}`, gpuSeq.losses, cpuStep.losses, { abs: 1e-5, rel: 1e-5 });
-        expectClose(`losses, sequence vs step ${what}`, gpuSeq.losses, gpuStep.losses, { abs: 1e-6, rel: 1e-6 });
-        expectAdamClose(`parameters, sequence vs CPU ${what}`, gpuSeq.params, cpuStep.params, { abs: 1e-6, rel: 1e-4 }, ADAM_LR);
-        expectAdamClose(`parameters, sequence vs step ${what}`, gpuSeq.params, gpuStep.params, { abs: 1e-6, rel: 1e-4 }, ADAM_LR);
+        const cpu = new CpuBackend();
+        // Every side from the CPU step reference's parameters at each step: losses and raw gradients, then
+        // the update. The CPU twins of the sequence kernels are the per-step twins in a loop: bit for bit.
+        const [, , gpuStep, gpuSeq] = await withDevice((be) => compareSides(cfg, batches, 'adam', [
+          { be: cpu, opts: { recurrence: 'step' } },
+          { be: cpu, opts: { recurrence: 'sequence' }, what: 'CPU sequence', tol: { loss: EXACT, grads: EXACT, params: EXACT } },
+          { be, opts: { recurrence: 'step' }, what: 'GPU step' },
+          { be, opts: { recurrence: 'sequence' }, what: 'GPU sequence' },
+        ], { what: `seed ${seed}` }));
+        expectClose(`losses, sequence vs step on the GPU (seed ${seed})`, gpuSeq!.losses, gpuStep!.losses, { abs: 1e-6, rel: 1e-6 });
         // One recurrence dispatch per layer, direction and pass instead of one per position.
         const recurrences = 2 * cfg.layers * (cfg.bidirectional ? 2 : 1);
         const positions = batches.reduce((s, b) => s + b.steps, 0);
         // A GRU's per-step layer 0 also gathers its input inside the step (gru_step_fwd, EMB = 1): no embed_gather
         // dispatch per direction and batch.
         const gathers = cell === 'gru' ? (cfg.bidirectional ? 2 : 1) * batches.length : 0;
-        expect(gpuStep.dispatches - gpuSeq.dispatches).toBe(recurrences * (positions - batches.length) - gathers);
+        expect(gpuStep!.dispatches - gpuSeq!.dispatches).toBe(recurrences * (positions - batches.length) - gathers);
       });
     }
   }
@@ -289,12 +264,11 @@ describe(`networks with recurrence 'sequence' (TEST_SEED=${seed})`, () => {
   it('the state read back from global memory (HS / DS below its width) trains the same as in workgroup memory', async () => {
     const cfg: ModelConfig = { cell: 'lstm', hidden: 24, layers: 2, bidirectional: true, attention: true, vocabSize: 58, numClasses: 18 };
     const batches = randomBatches(new Rng(seed + 31), [37, 5], 20, 58, 18);
-    const [ws, global] = await withDevice(async (be) => [
-      await trainWith(be, cfg, batches, { recurrence: 'sequence' }),
-      await trainWith(be, cfg, batches, { recurrence: 'sequence', seqTunables: { fwd: { HS: 1, RB: 3 }, bwd: { DS: 1, RB: 5 } } }),
-    ]);
-    expectClose(`losses (seed ${seed})`, global.losses, ws.losses, { abs: 1e-6, rel: 1e-6 });
-    expectAdamClose(`parameters (seed ${seed})`, global.params, ws.params, { abs: 1e-6, rel: 1e-4 }, ADAM_LR);
+    await withDevice((be) => compareSides(cfg, batches, 'adam', [
+      { be, opts: { recurrence: 'sequence' } },
+      { be, opts: { recurrence: 'sequence', seqTunables: { fwd: { HS: 1, RB: 3 }, bwd: { DS: 1, RB: 5 } } }, what: 'state in global memory',
+        tol: { loss: { abs: 1e-6, rel: 1e-6 } } },
+    ], { what: `seed ${seed}` }));
   });
 
   it('the recurrence can change between steps of one network', async () => {
