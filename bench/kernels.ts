@@ -5,7 +5,7 @@ import type { Buf } from '../src/core/backend.js';
 import { kernelInfo, resolveTunables, type HostArray } from '../src/core/kernel.js';
 import { Rng } from '../src/core/rng.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import type { DispatchTimer } from './profiler.js';
+import type { DispatchTimer } from '../src/gpu/timer.js';
 import { caseProblem, type Init, type KernelCase } from './cases.js';
 
 export interface KernelRow {

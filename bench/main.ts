@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GpuBackend } from '../src/gpu/backend.js';
 import { describeAdapter, type AdapterSummary } from '../src/gpu/device.js';
-import { DispatchTimer } from './profiler.js';
+import { DispatchTimer } from '../src/gpu/timer.js';
 import { tuningFor } from '../src/tune/tuning.js';
 import { ALL_KERNELS } from '../src/kernels.js';
 import { cellSpec, type CellSpec } from '../src/model/cells.js';

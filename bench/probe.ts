@@ -9,7 +9,7 @@
 import type { Buf } from '../src/core/backend.js';
 import { Rng } from '../src/core/rng.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import type { DispatchTimer } from './profiler.js';
+import type { DispatchTimer } from '../src/gpu/timer.js';
 import type { GemmTile } from '../src/tune/tuning.js';
 import { adamK, gemmK, sgdK } from '../src/kernels.js';
 

@@ -3,10 +3,9 @@
 // alternative Tuning, bench/variants.ts). Then a per-kernel breakdown of one step: every dispatch of the
 // step is replayed on its own (DispatchTimer) and the device times are summed per kernel and tunables,
 // which says where the step's time goes.
-import type { Backend, Buf } from '../src/core/backend.js';
-import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
+import { DispatchRecorder as RecordingBackend, type RecordedDispatch as Recorded } from '../src/gpu/recorder.js';
 import type { GpuBackend } from '../src/gpu/backend.js';
-import type { DispatchTimer } from './profiler.js';
+import type { DispatchTimer } from '../src/gpu/timer.js';
 import type { Tuning } from '../src/tune/tuning.js';
 import { cellSpec } from '../src/model/cells.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';
@@ -23,57 +22,6 @@ import type { StepAlternative } from './variants.js';
 
 /** How often a trainer reads the stats (loss, accuracy, NaN count) back. */
 export const STATS_EVERY = 20;
-
-interface Recorded {
-  k: KernelDef;
-  bufs: Record<string, Buf>;
-  p: Params;
-  t?: Tunables;
-}
-
-/** A Backend that forwards to the GpuBackend and, while `log` is set, remembers every dispatch. */
-class RecordingBackend implements Backend {
-  readonly kind = 'gpu' as const;
-  log: Recorded[] | null = null;
-  constructor(readonly inner: GpuBackend) {}
-  get description(): string {
-    return this.inner.description;
-  }
-  create(label: string, size: number, type?: 'f32' | 'u32'): Buf {
-    return this.inner.create(label, size, type);
-  }
-  destroy(buf: Buf): void {
-    this.inner.destroy(buf);
-  }
-  write(buf: Buf, data: Float32Array | Uint32Array, offset?: number): void {
-    this.inner.write(buf, data, offset);
-  }
-  clear(buf: Buf): void {
-    this.inner.clear(buf);
-  }
-  copy(src: Buf, srcOffset: number, dst: Buf, dstOffset: number, count: number): void {
-    this.inner.copy(src, srcOffset, dst, dstOffset, count);
-  }
-  run(k: KernelDef, bufs: Record<string, Buf>, p: Params, t?: Tunables): void {
-    this.log?.push({ k, bufs: { ...bufs }, p: { ...p }, ...(t ? { t: { ...t } } : {}) });
-    this.inner.run(k, bufs, p, t);
-  }
-  submit(): void {
-    this.inner.submit();
-  }
-  read(buf: Buf, offset?: number, count?: number): Promise<Float32Array | Uint32Array> {
-    return this.inner.read(buf, offset, count);
-  }
-  liveBuffers(): number {
-    return this.inner.liveBuffers();
-  }
-  counters(): { dispatches: number; submits: number } {
-    return this.inner.counters();
-  }
-  resetCounters(): void {
-    this.inner.resetCounters();
-  }
-}
 
 export interface BreakdownRow {
   /** Kernel name plus the dispatch's tunables (e.g. 'gemm TRANS_A,TM=8,TN=8,WG_X=8,WG_Y=1'). */

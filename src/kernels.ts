@@ -73,6 +73,7 @@ export const embedGatherK: KernelDef = {
   name: 'embed_gather', wgsl: embedGatherWgsl, cpu: embedGather,
   grid: (p, t) => [ceilDiv(p.width!, t.WG!), Math.min(p.n!, t.ROWS!, 65535)],
   // One workgroup row per packed row (the WGSL default), and fewer rows.
+  tuneShape: (p) => ({ width: p.width!, hots: p.hots! }),
   candidates: [{ ROWS: 65535 }, { ROWS: 8 }],
   // hots = 2 (a language model's two-hot input): a second row gathered and added per output.
   cost: (p) => {
@@ -86,6 +87,8 @@ export const gemmK: KernelDef = {
   grid: (p, t) => [ceilDiv(p.n!, t.WG_X! * t.TN!), ceilDiv(p.m!, t.WG_Y! * t.TM!)],
   tune: { kind: 'gemm' },
   // The previous probe's 1024^3 winner and the WGSL default tile.
+  // The packed rows are m, or k for a weight gradient (A transposed).
+  tuneShape: (p, t): Params => (t.TRANS_A ? { m: p.m!, n: p.n! } : { n: p.n!, k: p.k! }),
   candidates: [{ WG_X: 32, WG_Y: 1, TM: 4, TN: 8 }, { WG_X: 16, WG_Y: 4, TM: 4, TN: 4 }],
   // A, B and the bias read once, C written (and read too when accumulating).
   cost: (p, _size, t) => ({
@@ -98,6 +101,7 @@ export const colsumK: KernelDef = {
   name: 'colsum', wgsl: colsumWgsl, cpu: colsum,
   grid: (p, t) => [ceilDiv(p.width!, t.WG!)],
   // One SIMD row per workgroup (more workgroups to share between llvmpipe's threads: no gain measured).
+  tuneShape: (p) => ({ width: p.width! }),
   candidates: [{ WG: 8 }],
   cost: (p) => ({ flops: p.rows! * p.width!, bytes: F * (p.rows! * p.width! + p.width!) }),
 };
@@ -106,6 +110,7 @@ export const embedGradK: KernelDef = {
   name: 'embed_grad', wgsl: embedGradWgsl, cpu: embedGrad,
   grid: (p, t) => [ceilDiv(p.width!, t.WG! * t.TC!), p.vocab!],
   // One column per invocation (the WGSL default), and other columns per invocation.
+  tuneShape: (p) => ({ width: p.width!, vocab: p.vocab! }),
   candidates: [{ WG: 64, TC: 1 }, { WG: 8, TC: 16 }, { WG: 8, TC: 48 }],
   cost: (p, size) => {
     const n = size('dg') / p.ld_dg!, V = p.vocab!, G = p.width!; // packed rows, from dg's extent
@@ -146,11 +151,12 @@ const stepBwdCost = (c: CellWidths) => (p: Params): Cost => {
   const H = p.h!, G = c.gates * H, n = p.n_tgt!, nc = p.n_cur!;
   return { flops: 2 * nc * H * G, bytes: F * (H * G + nc * G + (n + nc) * c.cache * H + n * H + (n + nc) * c.dstate * H + n * c.dg * H) };
 };
+const hOnly = (p: Params): Params => ({ h: p.h! });
 const stepFwd = (name: string, wgsl: string, cpu: Cpu, c: CellWidths, bl: StepBlock[], alt: [number, number, number][]): KernelDef => ({
-  name, wgsl, cpu, grid: stepFwdGrid, tune: { kind: 'step', dir: 'fwd', gates: c.gates, blocks: bl }, candidates: blocks('TN', alt), cost: stepFwdCost(c),
+  name, wgsl, cpu, grid: stepFwdGrid, tune: { kind: 'step', dir: 'fwd', gates: c.gates, blocks: bl }, candidates: blocks('TN', alt), tuneShape: hOnly, cost: stepFwdCost(c),
 });
 const stepBwd = (name: string, wgsl: string, cpu: Cpu, c: CellWidths, bl: StepBlock[], alt: [number, number, number][]): KernelDef => ({
-  name, wgsl, cpu, grid: stepBwdGrid, tune: { kind: 'step', dir: 'bwd', gates: c.gates, blocks: bl }, candidates: blocks('TK', alt), cost: stepBwdCost(c),
+  name, wgsl, cpu, grid: stepBwdGrid, tune: { kind: 'step', dir: 'bwd', gates: c.gates, blocks: bl }, candidates: blocks('TK', alt), tuneShape: hOnly, cost: stepBwdCost(c),
 });
 
 export const rnnStepFwdK = stepFwd('rnn_step_fwd', rnnStepFwdWgsl, rnnStepFwd, RNN, SQUARE_BLOCKS, [[64, 2, 1], [8, 4, 8], [8, 8, 4]]);
@@ -245,6 +251,7 @@ export const gradSumsqK: KernelDef = {
   name: 'grad_sumsq', wgsl: gradSumsqWgsl, cpu: gradSumsq,
   grid: (p, t) => [ceilDiv(p.n!, t.WG! * t.ITEMS!)],
   // 256 x 16 elements per workgroup (the WGSL default), and other chunks.
+  tuneShape: (p) => ({ n: p.n! }),
   candidates: [{ WG: 256, ITEMS: 16 }, { WG: 8, ITEMS: 64 }, { WG: 64, ITEMS: 64 }],
   cost: (p, _size, t) => ({ flops: 2 * p.n!, bytes: F * (p.n! + ceilDiv(p.n!, (t?.WG ?? 256) * (t?.ITEMS ?? 16))) }),
 };
@@ -256,6 +263,7 @@ export const adamK: KernelDef = {
   name: 'adam', wgsl: adamWgsl, cpu: adam,
   grid: (p, t) => [ceilDiv(p.n!, t.WG! * t.ITEMS!)],
   // One element per invocation in 256-wide workgroups (the WGSL default), and other blockings.
+  tuneShape: (p) => ({ n: p.n! }),
   candidates: [{ WG: 256, ITEMS: 1 }, { WG: 64, ITEMS: 8 }, { WG: 64, ITEMS: 4 }],
   cost: (p) => ({ flops: 13 * p.n!, bytes: F * 7 * p.n! }),
 };

@@ -10,7 +10,7 @@ import { DEFAULT_VAL_FRACTION } from './train/traindata.js';
 import { DEFAULT_TRAIN_OPTIONS as D, type TrainOptions } from './train/trainer.js';
 
 /** Where an option is used: a CLI command, `node bench`, or the demo page's form. */
-export type Use = 'train' | 'compare' | 'eval' | 'predict' | 'generate' | 'export' | 'import' | 'bench' | 'page';
+export type Use = 'train' | 'compare' | 'eval' | 'predict' | 'generate' | 'export' | 'import' | 'tune' | 'bench' | 'page';
 
 interface Common {
   /** One line for --help and the README; for a boolean that defaults to true, what its --no-X does. */
@@ -51,17 +51,17 @@ export type ValueOf<S extends OptSpec> = S extends { type: 'int' | 'number' } ? 
 export type Values<S extends Specs> = { -readonly [K in keyof S]: S[K] extends { default: unknown } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined };
 
 const CLI = ['train', 'compare', 'eval', 'predict', 'generate'] as const;
-const TRAINING = ['train', 'compare'] as const;
+const TRAINING = ['train', 'compare', 'tune'] as const;
 
 export const OPTIONS = {
-  task: { type: 'choice', choices: TASKS, default: 'classify', help: 'classify: name → language; generate: a character language model per language (webgpu-rnn generate); its defaults are --batch 32 --lr 0.005 --lr-schedule cosine --dropout 0.2', in: ['train', 'page'], label: 'Task' },
+  task: { type: 'choice', choices: TASKS, default: 'classify', help: 'classify: name → language; generate: a character language model per language (webgpu-rnn generate); its defaults are --batch 32 --lr 0.005 --lr-schedule cosine --dropout 0.2', in: ['train', 'tune', 'page'], label: 'Task' },
   // ---- train: the model (compare takes these from --models instead)
-  model: { type: 'choice', choices: CELL_TYPES, default: D.cell, help: 'recurrent cell', in: ['train', 'page'], label: 'Model' },
+  model: { type: 'choice', choices: CELL_TYPES, default: D.cell, help: 'recurrent cell', in: ['train', 'tune', 'page'], label: 'Model' },
   models: { type: 'string', arg: 'LIST', default: 'rnn,gru,gru+att,lstm,bi-gru+att', help: 'comma-separated [bi-]<cell>[x<layers>][+att]', in: ['compare'] },
   hidden: { type: 'int', min: 1, max: 65536, default: D.hidden, help: 'hidden size', in: [...TRAINING, 'page'], label: 'Hidden size' },
-  layers: { type: 'int', min: 1, max: 16, default: D.layers, help: 'stacked recurrent layers', in: ['train', 'page'], label: 'Layers' },
-  bidirectional: { type: 'boolean', default: D.bidirectional, help: 'also read each name backwards (states concatenated)', in: ['train', 'page'], label: 'Bidirectional' },
-  attention: { type: 'boolean', default: D.attention, help: 'attention over the hidden states feeds the classifier', in: ['train', 'page'], label: 'Attention' },
+  layers: { type: 'int', min: 1, max: 16, default: D.layers, help: 'stacked recurrent layers', in: ['train', 'tune', 'page'], label: 'Layers' },
+  bidirectional: { type: 'boolean', default: D.bidirectional, help: 'also read each name backwards (states concatenated)', in: ['train', 'tune', 'page'], label: 'Bidirectional' },
+  attention: { type: 'boolean', default: D.attention, help: 'attention over the hidden states feeds the classifier', in: ['train', 'tune', 'page'], label: 'Attention' },
   // ---- training
   epochs: { type: 'int', min: 1, default: D.epochs, pageDefault: 5, help: 'passes over the training names', in: [...TRAINING, 'page'], label: 'Epochs' },
   batch: { type: 'int', min: 1, max: 1 << 20, default: D.batchSize, help: 'names per training step', in: [...TRAINING, 'page'], label: 'Batch size' },
@@ -121,6 +121,8 @@ export const OPTIONS = {
   'out-dir': { type: 'string', arg: 'DIR', default: 'compare', help: 'folder for loss.svg, confusion-*.svg, results.md/json', in: ['compare'] },
   'save-models': { type: 'boolean', default: false, help: 'also write each trained model file into the folder', in: ['compare'] },
   device: { type: 'choice', choices: ['auto', 'gpu', 'cpu'], default: 'auto', help: 'auto: train times a few steps of the model on WebGPU and on the CPU path and uses the faster (other commands: WebGPU when there is an adapter); gpu: WebGPU kernels; cpu: the CPU path (plain TypeScript)', in: [...CLI, 'page'], label: 'Device' },
+  tuning: { type: 'choice', choices: ['auto', 'fixed'], shownDefault: '$WEBGPU_RNN_TUNING, else auto', help: "auto: the kernels' tunables measured on this adapter for this model (webgpu-rnn tune; kept in the cache folder, a first train spends up to 20 s measuring); fixed: the built-in table", in: CLI },
+  budget: { type: 'int', min: 1, max: 3600, default: 120, help: 'seconds to spend measuring (the kernels under way are finished)', in: ['tune'] },
   recurrence: { type: 'choice', choices: ['auto', 'step', 'sequence'], default: D.recurrence, help: 'recurrence dispatches: step (one per position), sequence (one per layer and direction), auto (step on software adapters, sequence on GPUs)', in: TRAINING },
   // ---- node bench (bench/options.ts)
   kernels: { type: 'string', arg: 'a,b', shownDefault: 'all', help: 'only these kernels in the kernel table (names as in src/kernels.ts, e.g. gemm,gru_step_fwd)', in: ['bench'] },
@@ -137,7 +139,7 @@ export const OPTIONS = {
   torch: { type: 'boolean', default: true, help: 'skip the PyTorch row (run when python3 can import torch)', in: ['bench'] },
   peers: { type: 'boolean', default: false, help: 'also run the TF.js peers (webgpu, wasm, cpu; bench/peers/) beside PyTorch', in: ['bench'] },
   'bench-out': { flag: 'out', type: 'string', arg: 'FILE', shownDefault: 'bench/results/<date>-<adapter>.json', help: 'JSON output path', in: ['bench'] },
-  help: { type: 'boolean', default: false, help: 'show this help', in: [...CLI, 'export', 'import', 'bench'] },
+  help: { type: 'boolean', default: false, help: 'show this help', in: [...CLI, 'export', 'import', 'tune', 'bench'] },
 } as const satisfies Record<string, OptSpec>;
 
 type Table = typeof OPTIONS;

@@ -25,7 +25,7 @@ function expectRefusal(r: CliResult, text: RegExp): void {
 function cliAs(args: string[]): CliResult {
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const r = spawnSync(process.execPath, [resolve(ROOT, 'bin/webgpu-rnn.js'), ...args], {
-    cwd: '/', encoding: 'utf8', env: { ...process.env, WEBGPU_RNN_DATA: sharedData(), HOME: dir }, timeout: 120_000, ...asNobody,
+    cwd: '/', encoding: 'utf8', env: { ...process.env, WEBGPU_RNN_DATA: sharedData(), WEBGPU_RNN_TUNING: 'fixed', HOME: dir }, timeout: 120_000, ...asNobody,
   });
   const stderr = r.stderr.split('\n').filter((l) => !l.includes('artificially reduced')).join('\n');
   return { code: r.status ?? -1, stdout: r.stdout, stderr };

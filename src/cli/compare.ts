@@ -13,6 +13,7 @@ import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { loadData, log, openBackend, pct, table } from './common.js';
 import { ProgressBar } from './progress.js';
+import { tuningMode, useCachedTuning } from './tuning.js';
 
 export const COMPARE_SPECS = specsFor('compare');
 export const DEFAULT_MODELS = COMPARE_SPECS.models.default;
@@ -47,6 +48,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   const { train, test } = trainData;
   const dir = prepareOutputs(o['out-dir'], specs, { force: o.force, saveModels: o['save-models'], inputs: [o.data, source] });
   const opened = await openBackend(o.device);
+  await useCachedTuning(opened.be, tuningMode(o.tuning));
   const baseline = majorityBaseline(test.map((e) => e.label), data.languages.length);
   log(`data      ${source}: ${train.length} train / ${trainData.val?.length ?? 0} validation / ${test.length} test names${split.dedup ? ' (dedup)' : ''}; majority baseline ${pct(baseline)}`);
   log(`training  ${base.optimizer} lr ${base.lr}${base.lrSchedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${base.batchSize}, clip ${base.clip || 'off'}, hidden ${base.hidden}, ${base.epochs} epochs, seed ${base.seed}` +

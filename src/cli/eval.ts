@@ -17,6 +17,7 @@ import { judgeLanguageModel, type JudgeRow } from '../generate/judge.js';
 import { KnownNames } from '../generate/novelty.js';
 import type { LmReport } from '../train/trainer.js';
 import { loadData, loadModel, log, openBackend, pct, table } from './common.js';
+import { tuningMode, useCachedTuning } from './tuning.js';
 
 export const EVAL_SPECS = specsFor('eval');
 
@@ -48,6 +49,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const examples: Example[] = o.split === 'test' ? parts.test : o.split === 'val' ? val : o.split === 'train' ? parts.train : [...parts.train, ...val, ...parts.test];
   if (isGenerative(model.config)) return evalLanguageModel(o, model, examples, parts.train, split, source);
   const opened = await openBackend(o.device);
+  await useCachedTuning(opened.be, tuningMode(o.tuning));
   let report: EvalReport;
   let scored: Scored;
   try {
@@ -100,6 +102,7 @@ async function evalLanguageModel(o: Values<typeof EVAL_SPECS>, model: Model, exa
   if (judge && isGenerative(judge.config)) throw new UsageError(`--judge ${o.judge} is a language model; it needs a classifier (train without --task generate)`);
   if (judge && judge.languages.join('\n') !== model.languages.join('\n')) throw new UsageError(`--judge ${o.judge} has other languages than ${o.model}`);
   const opened = await openBackend(o.device);
+  await useCachedTuning(opened.be, tuningMode(o.tuning));
   let lm: LmReport;
   let rows: JudgeRow[] = [];
   try {

@@ -7,6 +7,7 @@ import { isGenerative } from '../model/config.js';
 import { specsFor } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { loadData, loadModel, log, note, openBackend, pct } from './common.js';
+import { tuningMode, useCachedTuning } from './tuning.js';
 
 export const GENERATE_SPECS = specsFor('generate');
 
@@ -26,6 +27,7 @@ export async function generateCommand(argv: string[]): Promise<void> {
   const perRow = langs.flatMap((l) => new Array<number>(count).fill(l));
   const known = await knownNames(model, o.data);
   const opened = await openBackend(o.device);
+  await useCachedTuning(opened.be, tuningMode(o.tuning));
   let names: GeneratedName[];
   try {
     const gen = new Generator(opened.be, model);

@@ -17,6 +17,7 @@ import { generateCommand } from './generate.js';
 import { GenerateInputError } from '../generate/generator.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
+import { tuneCommand } from './tune.js';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: exportCommand,
   import: importCommand,
   generate: generateCommand,
+  tune: tuneCommand,
 };
 
 const USAGE = `usage: webgpu-rnn <command> [options]
@@ -37,6 +39,7 @@ commands:
   compare   train several models the same way: loss plot, confusion heatmaps, results table
   export    write a model for PyTorch (safetensors state_dict) or ONNX Runtime (.onnx)
   import    read a PyTorch state_dict saved as safetensors into a model file
+  tune      measure the kernels' tunables on this adapter for a model (train does it once, within 20 s)
   generate  new names from a language model (train --task generate):  webgpu-rnn generate --model lm.json --language Russian
 
 'webgpu-rnn <command> --help' lists a command's options.

@@ -7,6 +7,7 @@ import { hasLetter } from '../data/vocab.js';
 import { specsFor } from '../options.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { loadModel, log, openBackend, pct } from './common.js';
+import { tuningMode, useCachedTuning } from './tuning.js';
 
 export const PREDICT_SPECS = specsFor('predict');
 
@@ -23,6 +24,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   }
   const top = Math.min(o.top, model.languages.length);
   const opened = await openBackend(o.device);
+  await useCachedTuning(opened.be, tuningMode(o.tuning));
   try {
     const predictor = new Predictor(opened.be, model);
     const preds = await predictor.predict(names, { explain: o.explain });

@@ -3,7 +3,7 @@ import { describeConfig } from '../model/config.js';
 import { majorityBaseline } from '../train/metrics.js';
 import { looksLikeModelFile, serializeModel } from '../train/modelfile.js';
 import { buildTrainData } from '../train/traindata.js';
-import { LM_DEFAULTS, Trainer, TrainingDivergedError } from '../train/trainer.js';
+import { LM_DEFAULTS, Trainer, TrainingDivergedError, type TrainOptions } from '../train/trainer.js';
 import { specsFor, splitFrom, trainOptionsFrom } from '../options.js';
 import { prepareOutput, writeFileAtomic } from '../node/files.js';
 import { helpText, parseArgs, UsageError } from './args.js';
@@ -11,8 +11,21 @@ import { loadData, log, note, openBackend, openCpu, pct } from './common.js';
 import { CpuBackend } from '../cpu/backend.js';
 import { chooseFaster, DEFAULT_BUDGET, measureTraining } from '../train/choose.js';
 import { ProgressBar } from './progress.js';
+import { GpuBackend } from '../gpu/backend.js';
+import { TRAIN_TUNE_SECONDS } from '../train/tune_run.js';
+import { autotuneBackend, describeTuneRun, tuningMode } from './tuning.js';
 
 export const TRAIN_SPECS = specsFor('train');
+
+const given = (argv: string[], flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+
+/** A language model's own defaults (measured: README "Generation"), unless given on the command line. */
+export function applyLmDefaults(opts: TrainOptions, argv: string[]): void {
+  if (!given(argv, 'lr')) opts.lr = LM_DEFAULTS.lr;
+  if (!given(argv, 'lr-schedule')) opts.lrSchedule = LM_DEFAULTS.lrSchedule;
+  if (!given(argv, 'batch')) opts.batchSize = LM_DEFAULTS.batchSize;
+  if (!given(argv, 'dropout')) opts.dropout = LM_DEFAULTS.dropout;
+}
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { opts: o, positionals } = parseArgs('train', argv, TRAIN_SPECS);
@@ -24,14 +37,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
       if (o[k]) throw new UsageError(`--${k} is for classifiers: a generation model reads names left to right and predicts every next character (drop --${k} or use --task classify)`);
     }
     if (o.noise) throw new UsageError('--noise is for classifiers (drop it with --task generate)');
-    // A language model's own defaults (measured: README "Generation"), unless given.
-    const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
-    if (!given('lr')) opts.lr = LM_DEFAULTS.lr;
-    if (!given('lr-schedule')) opts.lrSchedule = LM_DEFAULTS.lrSchedule;
-    if (!given('batch')) opts.batchSize = LM_DEFAULTS.batchSize;
-    if (!given('dropout')) opts.dropout = LM_DEFAULTS.dropout;
+    applyLmDefaults(opts, argv);
     // Its figures were measured on all the training names: validation only when asked for.
-    if (!given('val-fraction')) o['val-fraction'] = 0;
+    if (!given(argv, 'val-fraction')) o['val-fraction'] = 0;
   }
   if (opts.earlyStop > 0 && o['val-fraction'] === 0) throw new UsageError('--early-stop needs validation names: a --val-fraction above 0');
   const split = splitFrom(o);
@@ -46,6 +54,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
     log(`data      ${source}: ${data.languages.length} languages, ${train.length} train / ${val.length} validation / ${test.length} test names` +
       `${split.dedup ? ' (dedup)' : ''}` + (opts.task === 'generate' ? '' : `; majority baseline ${pct(majorityBaseline(test.map((e) => e.label), data.languages.length))}`));
     const bar = new ProgressBar();
+    // The kernels' tunables measured for this model on this adapter, where the cache lacks them (tuning.ts).
+    let tuned = '';
+    if (opened.be instanceof GpuBackend && tuningMode(o.tuning) === 'auto') {
+      tuned = describeTuneRun(await autotuneBackend(opened.be, opts, trainData, { budgetSeconds: TRAIN_TUNE_SECONDS, bar }));
+    }
     let choice = '';
     if (o.device === 'auto' && opened.be.kind === 'gpu') {
       // Time a few steps of this model on both and train on the faster (train/choose.ts). The GPU's
@@ -68,6 +81,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       `${opts.balance && !trainer.lm ? `, class-balanced loss (power ${opts.balance})` : ''}${opts.dropout ? `, dropout ${opts.dropout}` : ''}` +
       `${opts.noise ? `, noise 0..${opts.noise}${opts.noiseTest ? ' (train and test)' : ' (train only)'}` : ''}` +
       `${opts.earlyStop ? `, early stop after ${opts.earlyStop} epoch${opts.earlyStop > 1 ? 's' : ''} without a better validation loss` : ''}`);
+    if (tuned && trainer.be.kind === 'gpu') log(`tuning    ${tuned}`);
     if (choice) log(`choice    ${choice}`);
     log(`device    ${opened.description}${opened.be.kind === 'gpu' ? `; recurrence ${trainer.recurrence}` : ''}`);
     // Every pipeline compiled before the first step, with progress, instead of one stall per kernel in

@@ -9,6 +9,11 @@ export interface AdapterSummary {
   description: string;
   /** Software rasterizers/compute (lavapipe, SwiftShader): cost models differ from real GPUs. */
   software: boolean;
+  /**
+   * Everything the adapter says about itself (vendor, architecture, device, description: for Mesa the driver
+   * and LLVM versions and the vector width), the key of its autotuned table (src/tune/cache.ts).
+   */
+  id?: string;
 }
 
 export type ElementType = 'f32' | 'u32';

@@ -52,6 +52,12 @@ export interface KernelDef {
    */
   candidates?: Tunables[];
   /**
+   * With candidates: the params that make a dispatch's shape for the autotuner (src/tune/autotune.ts), which
+   * keeps one measured choice per kernel, table choice and shape; the other params (rows, active rows,
+   * offsets) vary from batch to batch and do not split a choice.
+   */
+  tuneShape?: (p: Params, t: Tunables) => Params;
+  /**
    * The cost model of one dispatch (bench): FLOPs (2 per multiply-add of the products; one per add,
    * multiply, compare or transcendental of the header's formula otherwise) and the least traffic. `size`
    * gives the element count of a bound buffer, for what the params do not say (packed rows, ...); `t` the

@@ -9,6 +9,7 @@
 import type { Backend, Buf, ElementType } from '../core/backend.js';
 import { kernelInfo, pipelineKey, resolveTunables, specialize, type KernelDef, type KernelInfo, type Params, type Tunables } from '../core/kernel.js';
 import prelude from '../../shaders/prelude.wgsl';
+import type { Tuning } from '../tune/tuning.js';
 import type { AdapterSummary } from './device.js';
 import { GpuError, LimitError } from './errors.js';
 
@@ -45,6 +46,11 @@ export class GpuBackend implements Backend {
   readonly description: string;
   /** The adapter's summary when the caller gave it. */
   readonly adapter?: AdapterSummary;
+  /**
+   * The tunables every network on this backend uses (tuningForBackend): set to the autotuned table
+   * (src/tune/autotune.ts) once it is measured; unset, the adapter's fixed table.
+   */
+  tuning?: Tuning;
   private nextId = 1;
   private live = new Set<GpuBuf>();
   private pipelines = new Map<string, PipelineEntry>();

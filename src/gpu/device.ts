@@ -31,6 +31,7 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
     vendor: i.vendor || 'unknown',
     architecture: i.architecture || 'unknown',
     description: i.description || i.device || 'unknown adapter',
+    id: [i.vendor, i.architecture, i.device, i.description].map((x) => x || '-').join(' | '),
     software: /llvmpipe|lavapipe|swiftshader|software|warp/.test(text) || (i as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
   };
 }

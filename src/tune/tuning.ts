@@ -5,7 +5,7 @@
 // is the table below.
 //
 //   tuningFor(adapterSummary)  the table entry for an adapter (first match), else the GPU defaults
-//   tuningForBackend(be)       the entry for a GpuBackend's adapter when it was given one, else the defaults
+//   tuningForBackend(be)       a GpuBackend's autotuned table (autotune.ts) or its adapter's entry, else the defaults
 //   TUNINGS                    every entry (the tests run every tunable combination each can produce)
 //
 // The entries:
@@ -215,7 +215,10 @@ export function tuningFor(s: AdapterSummary | undefined): Tuning {
   return GPU_TUNING;
 }
 
-/** The tuning for a backend: its adapter's entry on a GpuBackend that was given one, else the defaults. */
-export function tuningForBackend(be: Pick<Backend, 'kind' | 'adapter'>): Tuning {
-  return be.kind === 'gpu' ? tuningFor(be.adapter) : GPU_TUNING;
+/**
+ * The tuning for a backend: on a GpuBackend, the autotuned table it was given (`tuning`, src/tune/autotune.ts)
+ * or its adapter's entry (when it was given the adapter); else the defaults.
+ */
+export function tuningForBackend(be: Pick<Backend, 'kind' | 'adapter'> & { tuning?: Tuning }): Tuning {
+  return be.kind === 'gpu' ? be.tuning ?? tuningFor(be.adapter) : GPU_TUNING;
 }

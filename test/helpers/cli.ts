@@ -22,7 +22,9 @@ export function cli(args: string[], env: Record<string, string> = {}, timeoutMs 
   const r = spawnSync(process.execPath, [resolve(ROOT, 'bin/webgpu-rnn.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, WEBGPU_RNN_DATA: sharedData(), ...env },
+    // The fixed tuning table unless a test asks for autotuning: a tuned run computes the same numbers, but
+    // measuring each new tiny model's kernels (seconds each) would add minutes to the suite.
+    env: { ...process.env, WEBGPU_RNN_DATA: sharedData(), WEBGPU_RNN_TUNING: 'fixed', ...env },
     timeout: timeoutMs,
   });
   // Dawn prints two adapter warnings on stderr on lavapipe; they are not ours.

@@ -1,4 +1,4 @@
-// Device time of one kernel dispatch, for the bench (training never uses this).
+// Device time of one kernel dispatch, for the bench and the autotuner (src/tune/autotune.ts).
 //
 // A measurement records `reps` identical dispatches in one compute pass of their own
 // (GpuBackend.runRepeated), so the result per dispatch includes the dispatch's fixed cost (on lavapipe
@@ -9,9 +9,9 @@
 //     chosen to make the pass last `targetMs` or more.
 //   - Without it, the time is the wall clock from submit to onSubmittedWorkDone minus the round trip of an
 //     empty submit (measured once), again over enough reps to make that correction small.
-import type { Buf } from '../src/core/backend.js';
-import type { KernelDef, Params, Tunables } from '../src/core/kernel.js';
-import type { GpuBackend } from '../src/gpu/backend.js';
+import type { Buf } from '../core/backend.js';
+import type { KernelDef, Params, Tunables } from '../core/kernel.js';
+import type { GpuBackend } from './backend.js';
 
 export type TimingMethod = 'timestamp' | 'wall';
 
