@@ -24,7 +24,10 @@ import { runKernelCase, type KernelRow } from './kernels.js';
 import { tunablesLabel } from './cases.js';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.js';
 import { runProbe, type ProbeResult } from './probe.js';
-import { attentionSupported, runStepConfig, type StepRow } from './steps.js';
+import { attentionSupported, autotuneStep, runStepConfig, type StepRow } from './steps.js';
+import { TunedTuning, type GroupResult } from '../src/tune/autotune.js';
+import { tuneTable } from '../src/cli/tuning.js';
+import type { Tunables } from '../src/core/kernel.js';
 import { runSampling, type SampleRow } from './generate.js';
 import { fmt, table } from './table.js';
 import { stepAlternatives, type StepAlternative } from './variants.js';
@@ -208,7 +211,7 @@ function printSummary(ours: StepRow | undefined, roof: number | null, peers: unk
  * What the default run left out and about how long it takes here, from this run's own seconds per probe
  * tile, kernel case and step configuration (compiles included, so the estimate is rough).
  */
-function printRest(opts: BenchOptions, spent: { probe: number; kernels: number; kernelCases: number; steps: number; stepConfigs: number }, data: BenchData, cells: { name: CellType; spec: CellSpec }[], tuning: ReturnType<typeof tuningFor>, probe: ProbeResult | null, gruMsPerBatch: number | undefined): void {
+function printRest(opts: BenchOptions, spent: { probe: number; kernels: number; kernelCases: number; steps: number; stepConfigs: number; autotune: number }, data: BenchData, cells: { name: CellType; spec: CellSpec }[], tuning: ReturnType<typeof tuningFor>, probe: ProbeResult | null, gruMsPerBatch: number | undefined): void {
   const shapes = DEFAULT_SHAPES.map((x) => {
     const m = /^B(\d+)H(\d+)$/i.exec(x)!;
     return { batch: Number(m[1]), hidden: Number(m[2]), label: x };
@@ -283,7 +286,8 @@ async function main(): Promise<number> {
 
   // Probe.
   // Seconds per section and what they covered: the default run's estimate of what --full adds.
-  const spent = { probe: 0, kernels: 0, kernelCases: 0, steps: 0, stepConfigs: 0 };
+  const spent = { probe: 0, kernels: 0, kernelCases: 0, steps: 0, stepConfigs: 0, autotune: 0 };
+  const autotuneRows: (GroupResult & { benchShape: string })[] = [];
   // --full: progress with the time left. Weights are rough seconds per item on lavapipe (compiles dominate).
   const eta = opts.full ? new Eta(0, log) : null;
   let probe: ProbeResult | null = null;
@@ -365,6 +369,31 @@ async function main(): Promise<number> {
       // The whole network with other tunings (bench/variants.ts), paired with production.
       for (const alt of stepAlternatives(tuning, probe?.best ?? null)) configs.push({ cell: 'gru', attention: false, alt, recurrence: auto });
     }
+    // Tuned vs fixed: the autotuner's choices for the GRU at every shape (src/tune/autotune.ts, as
+    // `webgpu-rnn tune` measures them), then the whole network with them, paired with the fixed table.
+    if (cells.some((c) => c.name === 'gru')) {
+      const choices = new Map<string, Tunables>();
+      let changed = 0;
+      const budget = opts.quick ? 2000 : 60_000;
+      out(`autotuning the gru at ${opts.shapes.map((x) => x.label).join(', ')} (budget ${budget / 1000} s a shape; src/tune/autotune.ts):`);
+      const t1 = performance.now();
+      for (const shape of opts.shapes) {
+        log(`autotune gru ${shape.label}`);
+        const r = await autotuneStep(be, data, 'gru', shape, tuning, auto, budget);
+        for (const g of r.measured) {
+          choices.set(g.key, g.best);
+          if (g.best !== g.base) changed++;
+        }
+        out(`-- ${shape.label}: ${r.measured.length} kernel shapes in ${r.seconds.toFixed(1)} s${r.left ? ` (${r.left} left: budget)` : ''}`);
+        for (const line of tuneTable(r.measured)) out(`   ${line}`);
+        autotuneRows.push(...r.measured.map((g) => ({ ...g, benchShape: shape.label })));
+      }
+      spent.autotune = (performance.now() - t1) / 1000;
+      configs.push({
+        cell: 'gru', attention: false, recurrence: auto,
+        alt: { label: 'autotuned', describe: `the autotuner's choices measured now (${changed} of ${choices.size} kernel shapes differ from '${tuning.name}')`, tuning: new TunedTuning(tuning, choices) },
+      });
+    }
     // The language model (--task generate): the same GRU with a head and loss at every position.
     if (cells.some((c) => c.name === 'gru')) configs.push({ cell: 'gru', attention: false, recurrence: auto, lm: true });
     // An epoch's weight grows with the shape's work per batch (B H^2 relative to B64H128).
@@ -442,6 +471,7 @@ async function main(): Promise<number> {
     roofGflops: roof,
     kernels: kernelRows,
     steps: stepRows,
+    autotune: autotuneRows,
     sampling: sampleRows,
     peers,
     notes,

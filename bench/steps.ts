@@ -7,6 +7,7 @@ import { DispatchRecorder as RecordingBackend, type RecordedDispatch as Recorded
 import type { GpuBackend } from '../src/gpu/backend.js';
 import type { DispatchTimer } from '../src/gpu/timer.js';
 import type { Tuning } from '../src/tune/tuning.js';
+import { autotune, type AutotuneResult } from '../src/tune/autotune.js';
 import { cellSpec } from '../src/model/cells.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';
 import { Network } from '../src/model/network.js';
@@ -98,6 +99,32 @@ function makeModel(rec: RecordingBackend, cfg: ModelConfig, cap: { batch: number
   // The trainer's defaults: Adam, clipping at norm 1.
   const opt = new Optimizer(rec, net, { kind: 'adam', lr: 0.002, clip: 1 });
   return { net, opt };
+}
+
+/**
+ * The autotuner (src/tune/autotune.ts) on one training step of this cell at this shape, with the fixed
+ * `tuning`: what `webgpu-rnn tune` measures for the model, without the cache (the bench measures afresh).
+ */
+export async function autotuneStep(be: GpuBackend, d: BenchData, cell: CellType, shape: Shape, tuning: Tuning, recurrence: Recurrence, budgetMs: number): Promise<AutotuneResult> {
+  const rec = new RecordingBackend(be);
+  const cfg: ModelConfig = { cell, hidden: shape.hidden, layers: 1, bidirectional: false, attention: false, vocabSize: VOCAB_SIZE, numClasses: d.classes };
+  const longest = Math.max(...d.train.map((e) => e.ids.length));
+  const m = makeModel(rec, cfg, { batch: shape.batch, rows: shape.batch * longest }, tuning, recurrence);
+  if (typeof m === 'string') throw new Error(m);
+  try {
+    const b = batchAt(d, shape.batch, 0);
+    rec.log = [];
+    m.net.forward(b, true);
+    m.net.backward(b);
+    m.opt.update();
+    rec.submit();
+    await be.finish();
+    return await autotune(be, rec.log, { budgetMs });
+  } finally {
+    m.opt.dispose();
+    m.net.dispose();
+    await be.finish();
+  }
 }
 
 /** Whether the network records an attention kernel for an attention config (else it ignores the flag). */

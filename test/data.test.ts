@@ -133,6 +133,11 @@ describe('parseNamesZip', () => {
     expect(shared.names.flat().every((name) => name === normalizeName(name))).toBe(true);
   });
 
+  it('an entry name with control characters is shown escaped: the message stays one line', () => {
+    const bytes = zipOf({ 'data/names/Ja\npan\u0007.txt': '', 'data/names/French.txt': 'Bélanger\n' });
+    expect(() => parseNamesZip(bytes, 'x.zip')).toThrow('x.zip: data/names/Ja\\npan\\u0007.txt has no names');
+  });
+
   it('finds data/names/ at any depth and ignores other entries', () => {
     const data = parseNamesZip(
       zipOf({

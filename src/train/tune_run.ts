@@ -17,8 +17,6 @@ export interface TuneRunOptions {
   budgetSeconds: number;
   /** Measure every group again, cached or not. */
   force?: boolean;
-  /** Timestamp queries granted on the device. */
-  timestamps?: boolean;
   onProgress?: (phase: 'compiling' | 'tuning', done: number, total: number) => void;
 }
 
@@ -55,7 +53,7 @@ export async function tuneForTraining(be: GpuBackend, opts: TrainOptions, data: 
     rec.log = null;
     const result = await autotune(be, log, {
       budgetMs: o.budgetSeconds * 1000, ...(o.force ? {} : { known: new Set(before.keys()) }),
-      ...(o.timestamps ? { timestamps: true } : {}), onProgress: (d, t) => o.onProgress?.('tuning', d, t),
+      onProgress: (d, t) => o.onProgress?.('tuning', d, t),
     });
     if (result.measured.length) {
       cache = withResults(cache, adapter, result.measured);

@@ -3,21 +3,21 @@
 // The fixed table (tuning.ts) chooses every dispatch's tunables by rules measured on one machine. The
 // autotuner takes the dispatches of one real training step (recorded by DispatchRecorder), groups them by
 // kernel and the tunables the fixed table chose for them (a "group": e.g. every gru_step_fwd dispatch the
-// table gives TN=4, RB=12), and for each group times the kernel's candidates (its registry entry's
-// `candidates`, src/kernels.ts, each merged over the table's choice) on the step's own buffers, at the
-// group's largest dispatch. A candidate replaces the table's choice for the whole group when
-//   - it writes bit-for-bit the same outputs from the same inputs, so a tuned run computes exactly what a
-//     fixed one does and results never depend on what the cache holds (candidates that reorder a sum, like
-//     grad_sumsq's tree shape, are rejected here), and
-//   - it is at least MIN_GAIN faster, and still is in a second, interleaved measurement (a shared CPU is
-//     noisy; the table's choice wins ties).
+// table gives TN=4, RB=12 at H=128), and for each group times the kernel's candidates (its registry entry's
+// `candidates`, src/kernels.ts, each merged over the table's choice) on the step's own buffers: the group's
+// dispatches replayed in their order (every active-row count the step met, as often as it met it). A
+// candidate replaces the table's choice for the whole group when
+//   - it writes bit-for-bit the same outputs from the same inputs, in every dispatch of the group, so a tuned
+//     run computes exactly what a fixed one does and results never depend on what the cache holds
+//     (candidates that reorder a sum, like grad_sumsq's tree shape, are rejected here), and
+//   - the median of ROUNDS paired measurements (table choice and candidate back to back, in alternating
+//     order, so both see the same load from other processes) says it is at least MIN_GAIN faster.
 // Groups are measured in order of their share of the step until the budget is spent (compiling a candidate
 // counts: seconds each on software adapters); what is left keeps the table's choice and is measured by a
 // later run. The results are kept per adapter (cache.ts), so a machine pays this once.
 import { kernelInfo, resolveTunables, type KernelDef, type Params, type Tunables } from '../core/kernel.js';
 import type { GpuBackend } from '../gpu/backend.js';
 import type { RecordedDispatch } from '../gpu/recorder.js';
-import { DispatchTimer } from '../gpu/timer.js';
 import type { GemmTile, Tuning } from './tuning.js';
 
 /** A candidate must be this much faster than the table's choice (fraction of its time). */
@@ -103,8 +103,6 @@ export interface AutotuneOptions {
   /** Groups already measured (cache): not measured again. */
   known?: ReadonlySet<string>;
   onProgress?: (done: number, total: number, kernel: string) => void;
-  /** Timestamp queries granted (more precise timing where present). */
-  timestamps?: boolean;
 }
 
 export interface AutotuneResult {
@@ -120,10 +118,16 @@ export interface Group {
   key: string;
   k: KernelDef;
   base: Tunables;
+  /** Every dispatch of the group in the recorded order, and the heaviest (for reports). */
+  all: RecordedDispatch[];
   rep: RecordedDispatch;
-  count: number;
   weight: number;
 }
+
+/** Paired rounds deciding a candidate against the table's choice. */
+const ROUNDS = 5;
+/** Each measurement replays the group this long (or more), so the clock and dispatch noise stay small. */
+const TARGET_MS = 4;
 
 const size = (d: RecordedDispatch) => (name: string) => d.bufs[name]?.size ?? 0;
 
@@ -139,9 +143,9 @@ export function groupDispatches(log: readonly RecordedDispatch[]): Group[] {
     const w = c.flops + c.bytes; // bytes and multiply-adds cost alike on a load-bound adapter
     const key = groupKey(d.k, base, d.p);
     const g = groups.get(key);
-    if (!g) groups.set(key, { key, k: d.k, base, rep: d, count: 1, weight: w });
+    if (!g) groups.set(key, { key, k: d.k, base, all: [d], rep: d, weight: w });
     else {
-      g.count++;
+      g.all.push(d);
       g.weight += w;
       const r = g.rep.k.cost(g.rep.p, size(g.rep), base);
       if (w > r.flops + r.bytes) g.rep = d;
@@ -171,42 +175,52 @@ export async function autotune(be: GpuBackend, log: readonly RecordedDispatch[],
   const t0 = performance.now();
   const all = groupDispatches(log);
   const todo = all.filter((g) => !o.known?.has(g.key));
-  const timer = new DispatchTimer(be, o.timestamps ?? false);
   const measured: GroupResult[] = [];
-  try {
-    for (const g of todo) {
-      if (performance.now() - t0 > o.budgetMs) break;
-      measured.push(await tuneGroup(be, timer, g));
-      o.onProgress?.(measured.length, todo.length, g.k.name);
-    }
-  } finally {
-    timer.dispose();
+  for (const g of todo) {
+    if (performance.now() - t0 > o.budgetMs) break;
+    measured.push(await tuneGroup(be, g));
+    o.onProgress?.(measured.length, todo.length, g.k.name);
   }
   return { measured, left: todo.length - measured.length, known: all.length - todo.length, seconds: (performance.now() - t0) / 1000 };
 }
 
-async function tuneGroup(be: GpuBackend, timer: DispatchTimer, g: Group): Promise<GroupResult> {
+async function tuneGroup(be: GpuBackend, g: Group): Promise<GroupResult> {
   const { k, base, rep } = g;
   const info = kernelInfo(k);
-  // The buffers the kernel writes (once each, though two bindings may share one), saved so every candidate
-  // starts from the same contents.
-  const written = [...new Set(info.bindings.filter((b) => b.access === 'read_write').map((b) => rep.bufs[b.name]!))];
+  // The buffers the group's dispatches write (once each, though bindings may share one), saved so every
+  // candidate starts from the same contents.
+  const written = [...new Set(g.all.flatMap((d) => info.bindings.filter((b) => b.access === 'read_write').map((b) => d.bufs[b.name]!)))];
   const saved = written.map((b) => {
     const s = be.create(`autotune-save-${b.label}`, b.size, b.type);
     be.copy(b, 0, s, 0, b.size);
     return s;
   });
   const restore = () => written.forEach((b, i) => be.copy(saved[i]!, 0, b, 0, b.size));
+  const replay = (t: Tunables) => {
+    for (const d of g.all) be.run(k, d.bufs, d.p, t);
+  };
   const outputs = async (t: Tunables): Promise<(Float32Array | Uint32Array)[]> => {
     restore();
-    be.run(k, rep.bufs, rep.p, t);
+    replay(t);
     const out: (Float32Array | Uint32Array)[] = [];
     for (const b of written) out.push(await be.read(b));
     return out;
   };
+  // Milliseconds of one replay of the group: `reps` replays recorded into one submit, wall clock from the
+  // submit (the device idle before it) to done, less the round trip of an empty submit (on a software adapter the wall clock is the device's).
+  let reps = 1;
+  let floor = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    await be.finish();
+    floor = Math.min(floor, performance.now() - t0);
+  }
   const time = async (t: Tunables): Promise<number> => {
-    const r = await timer.time(k, rep.bufs, rep.p, t, { targetMs: 4, maxReps: 64, samples: 2 });
-    return r ? r.ms * 1000 : Infinity;
+    await be.finish();
+    for (let r = 0; r < reps; r++) replay(t); // recorded only: the device starts at the submit
+    const t0 = performance.now();
+    await be.finish();
+    return Math.max(1e-4, performance.now() - t0 - floor) / reps;
   };
 
   const cands: Tunables[] = [];
@@ -217,11 +231,12 @@ async function tuneGroup(be: GpuBackend, timer: DispatchTimer, g: Group): Promis
   const results: CandidateResult[] = [];
   try {
     const want = await outputs(base);
-    let baseUs = await time(base);
+    await time(base); // warm
+    while (reps < 1024 && reps * (await time(base)) < TARGET_MS) reps *= 4;
+    let baseMs = Math.min(await time(base), await time(base));
     for (const t of cands) {
-      const [x, y = 1, z = 1] = k.grid(rep.p, t);
-      const lim = be.device.limits;
-      if (Math.max(x, y, z) > lim.maxComputeWorkgroupsPerDimension) {
+      const lim = be.device.limits.maxComputeWorkgroupsPerDimension;
+      if (g.all.some((d) => Math.max(...k.grid(d.p, t).map((x) => x ?? 1)) > lim)) {
         results.push({ tunables: t, us: null, note: 'invalid: too many workgroups' });
         continue;
       }
@@ -241,25 +256,35 @@ async function tuneGroup(be: GpuBackend, timer: DispatchTimer, g: Group): Promis
         results.push({ tunables: t, us: null, note: 'different results' });
         continue;
       }
-      results.push({ tunables: t, us: await time(t) });
+      await time(t); // compiles, warms
+      results.push({ tunables: t, us: 1000 * Math.min(await time(t), await time(t)) });
     }
-    // The fastest candidate, confirmed against the table's choice in alternating measurements.
-    let best = base, bestUs = baseUs;
+    baseMs = Math.min(baseMs, await time(base));
+    // The fastest candidate against the table's choice: paired rounds, the median ratio decides.
+    let best = base, bestUs = 1000 * baseMs;
     const top = results.filter((r) => r.us !== null).sort((a, b) => a.us! - b.us!)[0];
-    if (top && top.us! < baseUs * (1 - MIN_GAIN)) {
-      let candUs = top.us!;
-      for (let r = 0; r < 2; r++) {
-        baseUs = Math.min(baseUs, await time(base));
-        candUs = Math.min(candUs, await time(top.tunables));
+    if (top && top.us! < 1000 * baseMs * (1 - MIN_GAIN)) {
+      const ratios: number[] = [];
+      let candMs = top.us! / 1000;
+      for (let r = 0; r < ROUNDS; r++) {
+        const first = r % 2 === 0;
+        const a = first ? await time(base) : 0, c = await time(top.tunables), b = first ? a : await time(base);
+        ratios.push(b / c);
+        baseMs = Math.min(baseMs, b);
+        candMs = Math.min(candMs, c);
       }
-      top.us = candUs;
-      if (candUs < baseUs * (1 - MIN_GAIN)) {
+      ratios.sort((x, y) => x - y);
+      top.us = 1000 * candMs;
+      if (ratios[Math.floor(ROUNDS / 2)]! * (1 - MIN_GAIN) > 1) {
         best = top.tunables;
-        bestUs = candUs;
+        bestUs = 1000 * candMs;
       }
     }
-    if (best === base) bestUs = baseUs;
-    return { key: g.key, kernel: k.name, shape: shapeOf(k, base, rep.p), base, best, baseUs, bestUs, dispatches: g.count, params: { ...rep.p }, candidates: results };
+    if (best === base) bestUs = 1000 * baseMs;
+    return {
+      key: g.key, kernel: k.name, shape: shapeOf(k, base, rep.p), base, best, baseUs: 1000 * baseMs, bestUs,
+      dispatches: g.all.length, params: { ...rep.p }, candidates: results,
+    };
   } finally {
     restore();
     for (const s of saved) be.destroy(s);
