@@ -3,7 +3,10 @@
 // --device auto) — then the faster, with both rates and an estimated time shown under the form. Software
 // adapters (SwiftShader in Chrome without a GPU) are often slower than the CPU path for small models, so
 // no fixed rule would do. Measurements are kept per settings (a changed model measures again).
+import { GpuBackend } from '../src/gpu/backend.js';
 import { chooseFaster, measureTraining, type DeviceRate } from '../src/train/choose.js';
+import { tuneForTraining } from '../src/train/tune_run.js';
+import { browserTuningStore } from './tuning-store.js';
 import { SettingsError, type Settings } from './controls.js';
 import type { LoadedNames } from './data.js';
 import { trainData } from './data.js';
@@ -18,7 +21,12 @@ export interface Choice {
   reason: string;
   /** Estimated seconds for the whole run at the chosen rate (training and the per-epoch tests). */
   estimate: number | null;
+  /** WebGPU: what the autotuner did for this model. */
+  tuned?: string;
 }
+
+/** The page's autotuning budget (the CLI's train: 20 s). */
+const TUNE_SECONDS = 10;
 
 const BUDGET = { seconds: 1.5, minSteps: 2, maxSteps: 20 };
 
@@ -60,6 +68,19 @@ export class DeviceChooser {
       const f = chooseFaster(g, p);
       c = { engine: f.kind === 'gpu' ? gpu! : cpu, gpu: g, cpu: p, reason: f.reason, estimate: estimate(f.kind === 'gpu' ? g : p) };
     }
+    if (c.engine.kind === 'gpu' && c.engine.be instanceof GpuBackend && c.engine.be.adapter) {
+      // Tuned for this adapter and model once the GPU is the choice (src/tune/autotune.ts; kept in browser
+      // storage, so only a model's first run measures).
+      this.box.dataset.choice = 'tuning';
+      this.box.textContent = `Runs on WebGPU. Measuring this model's kernels on this adapter (once per model, up to ${TUNE_SECONDS} s)…`;
+      try {
+        const r = await tuneForTraining(c.engine.be, { ...s.options }, data, browserTuningStore(), { budgetSeconds: TUNE_SECONDS });
+        c.engine.be.tuning = r.tuning;
+        c.tuned = `${r.changed} of ${r.groups} kernel shapes tuned for this adapter`;
+      } catch (e) {
+        c.tuned = `kernel tuning skipped: ${(e as Error).message}`;
+      }
+    }
     this.cache.set(key, c);
     return this.show(c, s);
   }
@@ -81,6 +102,7 @@ export class DeviceChooser {
     else delete this.box.dataset.estimate;
     const measured = c.gpu && c.cpu ? `${c.reason}.` : `${c.reason[0]!.toUpperCase()}${c.reason.slice(1)}.`;
     this.box.textContent = `Runs on ${where}. ${measured}` +
+      (c.tuned ? ` ${c.tuned[0]!.toUpperCase()}${c.tuned.slice(1)}.` : '') +
       (c.estimate !== null ? ` Estimated time for ${s.options.epochs} epoch${s.options.epochs === 1 ? '' : 's'}: ${formatSeconds(c.estimate)}.` : '');
     return c;
   }

@@ -25,7 +25,8 @@ export async function openGpu(): Promise<Engine> {
   const description = describeAdapter(s.description === 'unknown adapter' && s.architecture !== 'unknown' ? { ...s, description: s.architecture } : s);
   // Each read waits for the GPU (a real task boundary), so the page stays responsive between reads; a
   // read every few steps keeps the stretches of recording short without slowing the GPU down.
-  return { be: new GpuBackend(h.device, { description }), kind: 'gpu', description, readEvery: 5 };
+  // The adapter too, as the CLI passes it: its tuning table and the recurrence choice read it.
+  return { be: new GpuBackend(h.device, { description, adapter: s }), kind: 'gpu', description, readEvery: 5 };
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { Backend, Buf, ElementType } from '../core/backend.js';
 import { kernelInfo, pipelineKey, resolveTunables, specialize, type KernelDef, type KernelInfo, type Params, type Tunables } from '../core/kernel.js';
 import prelude from '../../shaders/prelude.wgsl';
-import type { Tuning } from '../tune/tuning.js';
+import type { Tuning } from '../core/tuning.js';
 import type { AdapterSummary } from './device.js';
 import { GpuError, LimitError } from './errors.js';
 
