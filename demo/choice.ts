@@ -76,7 +76,7 @@ export class DeviceChooser {
       try {
         const r = await tuneForTraining(c.engine.be, { ...s.options }, data, browserTuningStore(), { budgetSeconds: TUNE_SECONDS });
         c.engine.be.tuning = r.tuning;
-        c.tuned = `${r.changed} of ${r.groups} kernel shapes tuned for this adapter`;
+        c.tuned = `kernels tuned for this adapter: ${r.changed} of ${r.groups} shapes run faster settings than the built-in table${r.result.left ? ` (${r.result.left} left for the next run)` : ''}`;
       } catch (e) {
         c.tuned = `kernel tuning skipped: ${(e as Error).message}`;
       }

@@ -205,7 +205,8 @@ describe('demo page in Chromium', () => {
     await page.click('#train');
     await page.waitForSelector('body[data-run="training"]');
     // WebGPU chosen: this model's kernels were measured for the adapter first (src/tune/autotune.ts).
-    expect(await page.textContent('#device-choice')).toMatch(/Runs on WebGPU\. .* \d+ of \d+ kernel shapes tuned for this adapter\./);
+    await page.waitForSelector('#device-choice[data-choice="gpu"]', { timeout: 60_000 });
+    expect(await page.textContent('#device-choice')).toMatch(/Runs on WebGPU\. .* Kernels tuned for this adapter: \d+ of \d+ shapes run faster settings than the built-in table/);
     // While it trains, the name box and Load model… stay usable: before the first epoch's model, the box
     // says there is none yet (or, if the epoch ended meanwhile, shows that model's answer).
     expect(await page.isEnabled('#name')).toBe(true);

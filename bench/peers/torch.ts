@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { RESULT_PREFIX, type PeerResult } from './types.js';
 
 export const TORCH_HOWTO =
-  "PyTorch not found: 'python3 -c \"import torch\"' fails. Debian/Ubuntu: apt-get install python3-torch " +
-  '(the bench then runs it with OpenBLAS via LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread); or pip install torch';
+  "PyTorch not found: 'python3 -c \"import torch\"' fails. Debian/Ubuntu: apt-get install python3-torch libopenblas0-pthread " +
+  '(the bench then runs it with OpenBLAS via LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread; without OpenBLAS, Debian\'s torch uses the reference BLAS, ~10x slower); or pip install torch';
 
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
