@@ -57,7 +57,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     // The kernels' tunables measured for this model on this adapter, where the cache lacks them (tuning.ts).
     let tuned = '';
     if (opened.be instanceof GpuBackend && tuningMode(o.tuning) === 'auto') {
-      tuned = describeTuneRun(await autotuneBackend(opened.be, opts, trainData, { budgetSeconds: TRAIN_TUNE_SECONDS, bar }));
+      const r = await autotuneBackend(opened.be, opts, trainData, { budgetSeconds: TRAIN_TUNE_SECONDS, bar });
+      if (r.compiled.seconds > 0.05) log(`kernels   ${r.compiled.pipelines} pipelines compiled in ${r.compiled.seconds.toFixed(1)} s`);
+      tuned = describeTuneRun(r);
     }
     let choice = '';
     if (o.device === 'auto' && opened.be.kind === 'gpu') {

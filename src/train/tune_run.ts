@@ -27,6 +27,8 @@ export interface TuneRun {
   changed: number;
   /** Groups of this model in all (with candidates). */
   groups: number;
+  /** The model's pipelines compiled before the recorded step (they stay compiled on the backend). */
+  compiled: { pipelines: number; seconds: number };
   where: string;
   /** Set when the cache could not be read or written (the run goes on with what it measured). */
   problem?: string;
@@ -46,7 +48,7 @@ export async function tuneForTraining(be: GpuBackend, opts: TrainOptions, data: 
   const rec = new DispatchRecorder(be, adapter);
   const trainer = new Trainer(rec, { ...opts, epochs: 1 }, data);
   try {
-    await trainer.precompile((d, t) => o.onProgress?.('compiling', d, t));
+    const pre = await trainer.precompile((d, t) => o.onProgress?.('compiling', d, t));
     rec.log = [];
     await trainer.timeSteps({ seconds: 0, minSteps: 0, maxSteps: 0 }); // one real step
     const log = rec.log;
@@ -70,7 +72,7 @@ export async function tuneForTraining(be: GpuBackend, opts: TrainOptions, data: 
     // This model's groups, and how many of them run with another choice than the fixed table's.
     const groups = groupDispatches(log);
     const changed = groups.filter((g) => choices.has(g.key) && !sameTunables(choices.get(g.key)!, g.base)).length;
-    return { tuning, result, changed, groups: groups.length, where: store.where, ...(problem ? { problem } : {}) };
+    return { tuning, result, changed, groups: groups.length, compiled: pre, where: store.where, ...(problem ? { problem } : {}) };
   } finally {
     trainer.dispose();
   }
