@@ -110,8 +110,17 @@ describe(`dropout (TEST_SEED=${seed})`, () => {
       const batches = randomBatches(new Rng(seed + 1), [37, 64, 1], 20, 58, 18);
       const dropped = await withDevice((be) => compareSteps(be, cfg, batches, 'adam', { dropout: 0.3, what: `(seed ${seed})` }));
       const plain = await withDevice((be) => compareSteps(be, cfg, batches.slice(0, 1), 'adam', { what: `(seed ${seed})` }));
-      // Dropout did something: the first step's loss differs from the same step without it.
-      expect(Math.abs(dropped.cpuLosses[0]! - plain.cpuLosses[0]!), `losses with and without dropout: ${dropped.cpuLosses[0]} vs ${plain.cpuLosses[0]}`).toBeGreaterThan(1e-4);
+      // Dropout did something: the first step's raw gradients differ from the same step's without it, by
+      // more than 5% (RMS relative to the plain gradients; at least 0.198 for every variant over seeds
+      // 1000-1059). Not the loss: from this initialization the logits are near uniform with or without
+      // dropout, and the first step's loss can move by as little as 1e-5.
+      const g0 = plain.cpuGrads[0]!, g1 = dropped.cpuGrads[0]!;
+      let diff = 0, size = 0;
+      for (let i = 0; i < g0.length; i++) {
+        diff += (g1[i]! - g0[i]!) ** 2;
+        size += g0[i]! ** 2;
+      }
+      expect(Math.sqrt(diff / size), `seed ${seed}: gradients with and without dropout`).toBeGreaterThan(0.05);
     });
   }
 

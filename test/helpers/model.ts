@@ -121,6 +121,8 @@ export interface SideResult {
   losses: number[];
   /** Kernel dispatches of this side's forward, backward and update over all steps. */
   dispatches: number;
+  /** This side's raw gradients at each step. */
+  grads: Float32Array[];
 }
 
 /**
@@ -137,7 +139,7 @@ export async function compareSides(cfg: ModelConfig, batches: PackedBatch[], kin
   const cap = { batch: 64, rows: 64 * 20 };
   const optOpts = { kind, lr: kind === 'adam' ? ADAM_LR : 0.1, clip: 1 } as const;
   const nets: Network[] = [], opts: Optimizer[] = [];
-  const out: SideResult[] = sides.map(() => ({ losses: [], dispatches: 0 }));
+  const out: SideResult[] = sides.map(() => ({ losses: [], dispatches: 0, grads: [] }));
   try {
     for (const s of sides) {
       const net = new Network(s.be, cfg, cap, s.opts);
@@ -168,12 +170,15 @@ export async function compareSides(cfg: ModelConfig, batches: PackedBatch[], kin
         out[k]!.losses.push(st.lossSum / st.count);
       }
       const gRef = (await refBe.read(ref.grads)) as Float32Array;
+      out[0]!.grads.push(gRef);
       for (let k = 1; k < sides.length; k++) {
         const s = sides[k]!, tol = { ...STEP_TOL, ...s.tol };
         const label = [s.what, o.what].filter(Boolean).join(' ');
         const at = (x: string) => `${x} at step ${i + 1}${label ? ` (${label})` : ''}`;
         expectClose(at('loss'), [losses[k]!], [losses[0]!], tol.loss);
-        expectClose(at('raw gradients'), (await s.be.read(nets[k]!.grads)) as Float32Array, gRef, tol.grads);
+        const g = (await s.be.read(nets[k]!.grads)) as Float32Array;
+        out[k]!.grads.push(g);
+        expectClose(at('raw gradients'), g, gRef, tol.grads);
         // The update from identical gradients (and, by induction, identical optimizer state).
         s.be.write(nets[k]!.grads, gRef);
       }
@@ -198,10 +203,12 @@ export interface StepCheck {
   /** Losses of each step, CPU reference and the other backend, from the same parameters. */
   cpuLosses: number[];
   gpuLosses: number[];
+  /** The CPU reference's raw gradients at each step. */
+  cpuGrads: Float32Array[];
 }
 
 /** compareSides with the CPU reference against one network on `be` (with `opts`). */
 export async function compareSteps(be: Backend, cfg: ModelConfig, batches: PackedBatch[], kind: 'adam' | 'sgd', o: { opts?: NetworkOptions; dropout?: number; what?: string; classWeights?: Float32Array; tol?: Partial<StepTolerances> } = {}): Promise<StepCheck> {
   const [cpu, other] = await compareSides(cfg, batches, kind, [{ be: new CpuBackend() }, { be, opts: o.opts, tol: o.tol }], o);
-  return { cpuLosses: cpu!.losses, gpuLosses: other!.losses };
+  return { cpuLosses: cpu!.losses, gpuLosses: other!.losses, cpuGrads: cpu!.grads };
 }
