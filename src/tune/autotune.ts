@@ -274,10 +274,12 @@ async function tuneGroup(be: GpuBackend, g: Group): Promise<GroupResult> {
         candMs = Math.min(candMs, c);
       }
       ratios.sort((x, y) => x - y);
+      const median = ratios[Math.floor(ROUNDS / 2)]!;
       top.us = 1000 * candMs;
-      if (ratios[Math.floor(ROUNDS / 2)]! * (1 - MIN_GAIN) > 1) {
+      if (median * (1 - MIN_GAIN) > 1) {
         best = top.tunables;
-        bestUs = 1000 * candMs;
+        // The paired estimate (what decided), not the best single reading: baseUs / bestUs is the median ratio.
+        bestUs = (1000 * baseMs) / median;
       }
     }
     if (best === base) bestUs = 1000 * baseMs;
