@@ -4,6 +4,7 @@
 // pthread build is installed (LD_LIBRARY_PATH, as Debian's python3-torch needs to use it).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { RESULT_PREFIX, type PeerResult } from './types.js';
 
@@ -46,10 +47,27 @@ export function torchMissing(): PeerResult {
   return { peer: 'pytorch-cpu', backend: 'pytorch', formulation: '', learned: false, namesPerSec: 0, msPerBatch: 0, batches: 0, finalLoss: NaN, testAccuracy: null, notes: TORCH_HOWTO };
 }
 
+/**
+ * PyTorch with as many threads as cores (its default) and with one, reporting the faster: OpenBLAS's
+ * threads spin while they wait for each other, so on a shared machine (other processes on the cores) two
+ * threads can run 5-10x slower than one (measured: 180 vs 1,367 names/s at load 6 on 2 vCPUs). The peer
+ * is meant as the best PyTorch does here, not its worst.
+ */
 export async function runTorchPeer(o: TorchOptions): Promise<PeerResult> {
+  const counts = [...new Set([cpus().length, 1])];
+  const runs: PeerResult[] = [];
+  for (const threads of counts) runs.push(await runTorchOnce(o, threads));
+  const ok = runs.filter((r) => r.namesPerSec > 0);
+  if (!ok.length) return runs[0]!;
+  const best = ok.reduce((a, b) => (b.namesPerSec > a.namesPerSec ? b : a));
+  const each = ok.map((r) => `${r.device}: ${Math.round(r.namesPerSec).toLocaleString('en-US')} names/s`).join('; ');
+  return { ...best, notes: `${best.notes}; the faster of ${each}` };
+}
+
+async function runTorchOnce(o: TorchOptions, threads: number): Promise<PeerResult> {
   const py = findTorchPython(o.python);
   if (!py) return torchMissing();
-  const args = [join(o.root, 'bench/peers/torch_peer.py'), '--data', o.data, '--warmup', String(o.warmup), '--batches', String(o.batches), '--max-batches', String(o.maxBatches)];
+  const args = [join(o.root, 'bench/peers/torch_peer.py'), '--data', o.data, '--warmup', String(o.warmup), '--batches', String(o.batches), '--max-batches', String(o.maxBatches), '--threads', String(threads)];
   o.log(`peer pytorch-cpu: ${py} ${args.slice(1).join(' ')}`);
   return await new Promise((resolve) => {
     const child = spawn(py, args, { env: pythonEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
