@@ -391,7 +391,7 @@ async function main(): Promise<number> {
       spent.autotune = (performance.now() - t1) / 1000;
       configs.push({
         cell: 'gru', attention: false, recurrence: auto,
-        alt: { label: 'autotuned', describe: `the autotuner's choices measured now (${changed} of ${choices.size} kernel shapes differ from '${tuning.name}')`, tuning: new TunedTuning(tuning, choices) },
+        alt: { label: 'autotuned', describe: `the autotuner's choices measured now (${changed} of ${choices.size} kernel shapes differ from '${tuning.name}'${changed ? '' : ': the same tunables, so its paired ratio is the measurement\'s noise'})`, tuning: new TunedTuning(tuning, choices) },
       });
     }
     // The language model (--task generate): the same GRU with a head and loss at every position.
