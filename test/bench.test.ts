@@ -71,23 +71,28 @@ describe('node bench', () => {
 });
 
 describe('the PyTorch peer (bench/peers/torch.ts)', () => {
-  it('without a Python that imports torch: a row that says how to get it', async () => {
-    const r = await runTorchPeer({ root: ROOT, data: sharedData(), warmup: 1, batches: 2, maxBatches: 3, timeoutMs: 60_000, log: () => {}, python: '/nonexistent/python3' });
-    expect(r).toMatchObject({ peer: 'pytorch-cpu', learned: false, namesPerSec: 0 });
-    expect(r.notes).toMatch(/apt-get install python3-torch.*openblas-pthread/);
+  it('without a Python that imports torch: one row that says how to get it', async () => {
+    const rows = await runTorchPeer({ root: ROOT, data: sharedData(), warmup: 1, batches: 2, maxBatches: 3, timeoutMs: 60_000, log: () => {}, python: '/nonexistent/python3' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ peer: 'pytorch-cpu', learned: false, namesPerSec: 0 });
+    expect(rows[0]!.notes).toMatch(/apt-get install python3-torch libopenblas0-pthread.*openblas-pthread/);
   });
 
-  it('with one: trains the same GRU-128 on the same split and reports names/s (else the how-to row)', async () => {
-    const r = await runTorchPeer({ root: ROOT, data: sharedData(), warmup: 1, batches: 3, maxBatches: 4, timeoutMs: 300_000, log: () => {} });
+  it('with one: trains the same GRU-128 on the same split, packed and padded, and reports names/s (else the how-to row)', async () => {
+    const rows = await runTorchPeer({ root: ROOT, data: sharedData(), warmup: 1, batches: 3, maxBatches: 4, timeoutMs: 300_000, log: () => {} });
     if (findTorchPython() === null) {
-      expect(r.notes).toMatch(/apt-get install python3-torch/);
+      expect(rows[0]!.notes).toMatch(/apt-get install python3-torch/);
       return;
     }
-    expect(r.peer).toBe('pytorch-cpu');
-    expect(r.notes, r.notes).toMatch(/timed 3 batches after 1; padded \+ pack_padded_sequence/);
-    expect(r.namesPerSec).toBeGreaterThan(0);
-    expect(r.batches).toBe(3);
-    expect(r.testExamples).toBe(4017); // the project's split: 16,057 / 4,017
-    expect(r.lossCurve![0]).toBeGreaterThan(2); // ~ln 18 at the start
+    expect(rows.map((r) => r.peer)).toEqual(['pytorch-cpu', 'pytorch-cpu-padded']);
+    expect(rows[0]!.notes).toMatch(/timed 3 batches after 1; padded \+ pack_padded_sequence/);
+    expect(rows[1]!.notes).toMatch(/timed 3 batches after 1; padded, state at each name end/);
+    for (const r of rows) {
+      expect(r.notes).toMatch(/the faster of CPU, \d+ threads?, /);
+      expect(r.namesPerSec).toBeGreaterThan(0);
+      expect(r.batches).toBe(3);
+      expect(r.testExamples).toBe(4017); // the project's split: 16,057 / 4,017
+      expect(r.lossCurve![0]).toBeGreaterThan(2); // ~ln 18 at the start
+    }
   }, 400_000);
 });

@@ -85,12 +85,14 @@ export async function runPeers(opts: PeerOptions = {}): Promise<PeerResult[]> {
   if (opts.torch ?? true) {
     // The same windows as the TF.js peers; the data path must be explicit for Python.
     const torchData = data ?? process.env.WEBGPU_RNN_DATA ?? resolve(root, '../shared/data/names.zip');
-    const result = await runTorchPeer({
+    const torchRows = await runTorchPeer({
       root, data: torchData, warmup: quick ? 2 : (opts.warmup ?? 5), batches: Math.max(1, opts.batches ?? (quick ? 10 : 60)),
       maxBatches: opts.maxBatches ?? (quick ? 12 : 150), timeoutMs: opts.timeoutMs ?? 30 * 60_000, log,
     });
-    if (quick && result.namesPerSec > 0) result.notes = `quick run, a smoke test: too few batches to judge learning; ${result.notes}`;
-    results.push(result);
+    for (const result of torchRows) {
+      if (quick && result.namesPerSec > 0) result.notes = `quick run, a smoke test: too few batches to judge learning; ${result.notes}`;
+      results.push(result);
+    }
   }
   return results;
 }
