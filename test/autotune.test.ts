@@ -15,16 +15,11 @@ import { CacheFormatError, choicesFor, emptyCache, parseCache, withResults, type
 import { GPU_TUNING, tuningFor } from '../src/tune/tuning.js';
 import { testSeed } from './helpers/compare.js';
 import { testDevice } from './helpers/device.js';
+import { letterNames } from './helpers/batches.js';
 
 const seed = testSeed();
 
-function names(rng: Rng, n: number): { name: string; label: number }[] {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  return Array.from({ length: n }, () => ({
-    name: Array.from({ length: 1 + rng.int(14) }, () => letters[rng.int(26)]).join(''),
-    label: rng.int(4),
-  }));
-}
+const names = (rng: Rng, n: number) => letterNames(rng, n, 14, 4);
 const data = (rng: Rng) => ({ train: names(rng, 120), test: names(rng, 30), languages: ['A', 'B', 'C', 'D'], split: { seed: 1, testFraction: 0.2, dedup: false } });
 const options = (over: Partial<ModelConfig & TrainOptions>): TrainOptions => ({ ...DEFAULT_TRAIN_OPTIONS, epochs: 1, batchSize: 24, evalBatchSize: 48, seed, ...over });
 

@@ -8,16 +8,11 @@ import type { ModelConfig } from '../src/model/config.js';
 import { DEFAULT_TRAIN_OPTIONS, Trainer, type TrainOptions } from '../src/train/trainer.js';
 import { testSeed } from './helpers/compare.js';
 import { testDevice } from './helpers/device.js';
+import { letterNames } from './helpers/batches.js';
 
 const seed = testSeed();
 
-function names(rng: Rng, n: number): { name: string; label: number }[] {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  return Array.from({ length: n }, () => ({
-    name: Array.from({ length: 1 + rng.int(19) }, () => letters[rng.int(26)]).join(''),
-    label: rng.int(5),
-  }));
-}
+const names = (rng: Rng, n: number) => letterNames(rng, n, 19, 5);
 
 describe(`compiling every pipeline before training (TEST_SEED=${seed})`, () => {
   const cases: [string, Partial<ModelConfig & TrainOptions>][] = [

@@ -14,3 +14,12 @@ export function randomBatch(rng: Rng, batch: number, maxLen: number, vocab: numb
   const labels = seqs.map(() => rng.int(classes));
   return packBatch(seqs, labels, vocab);
 }
+
+/** Labelled names of 1..maxLen random letters a-z (the input of a Trainer's TrainData). */
+export function letterNames(rng: Rng, n: number, maxLen: number, classes: number): { name: string; label: number }[] {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  return Array.from({ length: n }, () => ({
+    name: Array.from({ length: 1 + rng.int(maxLen) }, () => letters[rng.int(26)]).join(''),
+    label: rng.int(classes),
+  }));
+}
