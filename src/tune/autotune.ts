@@ -121,7 +121,9 @@ export interface Group {
   /** Every dispatch of the group in the recorded order, and the heaviest (for reports). */
   all: RecordedDispatch[];
   rep: RecordedDispatch;
+  /** The cost model's weight of the whole group, and of its heaviest dispatch. */
   weight: number;
+  repWeight: number;
 }
 
 /** Paired rounds deciding a candidate against the table's choice. */
@@ -143,12 +145,11 @@ export function groupDispatches(log: readonly RecordedDispatch[]): Group[] {
     const w = c.flops + c.bytes; // bytes and multiply-adds cost alike on a load-bound adapter
     const key = groupKey(d.k, base, d.p);
     const g = groups.get(key);
-    if (!g) groups.set(key, { key, k: d.k, base, all: [d], rep: d, weight: w });
+    if (!g) groups.set(key, { key, k: d.k, base, all: [d], rep: d, weight: w, repWeight: w });
     else {
       g.all.push(d);
       g.weight += w;
-      const r = g.rep.k.cost(g.rep.p, size(g.rep), base);
-      if (w > r.flops + r.bytes) g.rep = d;
+      if (w > g.repWeight) Object.assign(g, { rep: d, repWeight: w });
     }
   }
   return [...groups.values()].sort((a, b) => b.weight - a.weight);
