@@ -51,7 +51,7 @@ describe('webgpu-rnn tune', () => {
     writeFileSync(target, 'my notes, not JSON');
     const r = cli(['train', ...SMALL, '--epochs', '1', '--device', 'gpu', '--out', join(dir, 'm2.json')], { WEBGPU_RNN_CACHE_DIR: other, WEBGPU_RNN_TUNING: 'auto' });
     expect(r.code).toBe(0);
-    expect(r.stderr.split('\n').filter((l) => l.includes('tuning cache'))).toEqual([`note: ignoring the tuning cache ${target}: not JSON`]);
+    expect(r.stderr.split('\n').filter((l) => l.includes('tuning cache'))).toEqual([`note: ignoring the tuning cache ${target}: not JSON (measurements are not kept until it is removed)`]);
     expect(r.stdout).toMatch(/^tuning    autotuned: \d+ kernel shapes measured/m);
     expect(readFileSync(target, 'utf8')).toBe('my notes, not JSON');
   });

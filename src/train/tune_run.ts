@@ -42,7 +42,7 @@ export async function tuneForTraining(be: GpuBackend, opts: TrainOptions, data: 
   try {
     cache = await store.load();
   } catch (e) {
-    problem = `ignoring the tuning cache ${store.where}: ${(e as Error).message}`;
+    problem = `ignoring the tuning cache ${store.where}: ${(e as Error).message} (measurements are not kept until it is removed)`;
   }
   const before = choicesFor(cache, adapter);
   const rec = new DispatchRecorder(be, adapter);
