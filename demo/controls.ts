@@ -24,13 +24,13 @@ type PageValues = Values<SpecsOf<'page'>>;
 const CHOICE_LABELS: Record<string, string> = { rnn: 'RNN (vanilla)', gru: 'GRU', lstm: 'LSTM', classify: 'Classify names', generate: 'Generate names',
   auto: 'auto: the faster, measured', gpu: 'WebGPU', cpu: 'CPU path' };
 /**
- * A language model's own defaults for the fields the page has (the CLI's LM_DEFAULTS: batch 32, lr 0.005;
- * the cosine schedule has no field and is applied in readSettings). Switching the task swaps a field that
- * still holds the other task's default; a value the user typed stays.
+ * A language model's own defaults for the fields the page has (the CLI's LM_DEFAULTS: batch 32, lr 0.005,
+ * dropout 0.2; the cosine schedule has no field and is applied in readSettings). Switching the task swaps
+ * a field that still holds the other task's default; a value the user typed stays.
  */
 const TASK_DEFAULTS: Record<Task, Record<string, number>> = {
-  classify: { batch: DEFAULT_TRAIN_OPTIONS.batchSize, lr: DEFAULT_TRAIN_OPTIONS.lr },
-  generate: { batch: LM_DEFAULTS.batchSize, lr: LM_DEFAULTS.lr },
+  classify: { batch: DEFAULT_TRAIN_OPTIONS.batchSize, lr: DEFAULT_TRAIN_OPTIONS.lr, dropout: DEFAULT_TRAIN_OPTIONS.dropout },
+  generate: { batch: LM_DEFAULTS.batchSize, lr: LM_DEFAULTS.lr, dropout: LM_DEFAULTS.dropout },
 };
 /** Classifier-only fields: off and disabled while the task is 'generate' (a generator reads left to right). */
 const CLASSIFIER_ONLY = ['attention', 'bidirectional'];

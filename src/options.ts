@@ -74,7 +74,7 @@ export const OPTIONS = {
   noise: { type: 'int', min: 0, max: 100, default: D.noise, help: "append 0..N random characters from .,;' to each training name", in: TRAINING },
   'noise-test': { type: 'boolean', default: D.noiseTest, help: 'apply the same noise to the test names', in: TRAINING },
   balance: { type: 'number', min: 0, max: 1, default: D.balance, help: 'class-balanced loss: weight each language by (n/(languages*count))^X; 0 = plain mean, 1 = fully balanced', in: TRAINING },
-  dropout: { type: 'number', min: 0, max: 0.95, default: D.dropout, help: 'dropout rate on the head input and between stacked layers while training (0: off)', in: TRAINING },
+  dropout: { type: 'number', min: 0, max: 0.95, default: D.dropout, help: 'dropout rate on the head input and between stacked layers while training (0: off)', in: [...TRAINING, 'page'], label: 'Dropout' },
   // ---- data and split
   data: { type: 'string', arg: 'PATH', shownDefault: '$WEBGPU_RNN_DATA, else download once to the cache', help: 'names zip or folder', in: [...TRAINING, 'eval', 'bench'] },
   'test-fraction': { type: 'number', min: 0.01, max: 0.99, default: 0.2, help: 'fraction of each language held out for testing', in: TRAINING },

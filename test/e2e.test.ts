@@ -286,6 +286,7 @@ describe('demo page in Chromium', () => {
     // A language model's own defaults (the CLI's), and no classifier-only options.
     expect(await page.inputValue('#batch')).toBe('32');
     expect(await page.inputValue('#lr')).toBe('0.005');
+    expect(await page.inputValue('#dropout')).toBe('0.2');
     expect(await page.isDisabled('#attention')).toBe(true);
     await page.click('#train');
     await page.waitForSelector('body[data-run="done"], body[data-run="failed"]', { timeout: 100_000 });
@@ -310,6 +311,7 @@ describe('demo page in Chromium', () => {
     await download.saveAs(file);
     const m = parseModel(readFileSync(file, 'utf8'), file);
     expect(m.config).toMatchObject({ task: 'generate', cell: 'gru', hidden: 16 });
+    expect(m.training).toMatchObject({ batchSize: 32, lr: 0.005, lrSchedule: 'cosine', dropout: 0.2 });
     expect(m.training?.testNll).toBeCloseTo(rows[0]!.nll, 5);
     expect(got.map((n) => n.name)).toEqual(cliGenerate(file, s).map((n) => n.name));
   });
@@ -408,6 +410,18 @@ describe('demo page in Chromium', () => {
     await page.fill('#hidden', '64');
     await page.waitForSelector('#form-error', { state: 'hidden' });
     expect(await page.getAttribute('#hidden', 'aria-invalid')).toBeNull();
+
+    // Switching the task swaps the fields still at the old task's default for the new task's (the CLI's
+    // LM_DEFAULTS), keeps what was typed, and switching back restores the classifier's.
+    const fields = async () => ({ batch: await page.inputValue('#batch'), lr: await page.inputValue('#lr'), dropout: await page.inputValue('#dropout') });
+    const classify = await fields();
+    expect(classify).toEqual({ batch: String(OPTIONS.batch.default), lr: String(OPTIONS.lr.default), dropout: String(OPTIONS.dropout.default) });
+    await page.fill('#lr', '0.01');
+    await page.selectOption('#task', 'generate');
+    expect(await fields()).toEqual({ batch: '32', lr: '0.01', dropout: '0.2' });
+    await page.selectOption('#task', 'classify');
+    expect(await fields()).toEqual({ ...classify, lr: '0.01' });
+    await page.fill('#lr', classify.lr);
 
     // Labels and roles: axe-core finds nothing; the named pieces are there.
     expect(await axeViolations(page)).toEqual([]);
