@@ -2,58 +2,28 @@
 // against float64 finite differences through every cell (stacked, dropout, both recurrence strategies), and
 // whole training steps on the GPU against the CPU.
 import { describe, expect, it } from 'vitest';
-import { CpuBackend, type CpuBuf } from '../src/cpu/backend.js';
+import { CpuBackend } from '../src/cpu/backend.js';
 import { Rng } from '../src/core/rng.js';
 import { packLmBatch } from '../src/train/lm_batches.js';
 import { END, START, languageRow } from '../src/train/lm_symbols.js';
 import { Network, type Dropout, type Recurrence } from '../src/model/network.js';
-import type { PackedBatch } from '../src/model/packing.js';
-import { initParams } from '../src/model/params.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { testSeed } from './helpers/compare.js';
 import { withDevice } from './helpers/device.js';
 import { randomLmBatch, tinyLmConfig } from './helpers/lm.js';
-import { compareSteps } from './helpers/model.js';
+import { compareSteps, worstFdError } from './helpers/model.js';
 
 const seed = testSeed();
-
-function lossOf(net: Network, b: PackedBatch, dropout?: Dropout): number {
-  const stats = (net.stats as CpuBuf).data;
-  stats.fill(0);
-  net.forward(b, true, dropout);
-  return stats[0]! / stats[2]!;
-}
 
 function fdCheck(cfg: ModelConfig, s: number, recurrence: Recurrence, dropout?: Dropout) {
   const rng = new Rng(s);
   const b = randomLmBatch(rng, 4, 4, cfg.conditions!);
   const net = new Network(new CpuBackend('f64'), cfg, { batch: 4, rows: b.rows }, { recurrence });
-  const p = (net.params as CpuBuf).data;
-  p.set(initParams(net.layout, s).map((x) => x * 3));
-  lossOf(net, b, dropout);
-  net.backward(b);
-  const analytic = Float64Array.from((net.grads as CpuBuf).data);
-  const eps = 1e-6;
-  let worst = { name: '', i: 0, fd: 0, an: 0, err: 0 };
   // Every parameter except the W_ih rows of symbols absent from the batch (their gradient is exactly 0 in
   // both and there are ~60 of them: checking a sample keeps the test fast).
   const used = new Set(Array.from(b.tokens));
-  for (const e of net.layout.entries) {
-    for (let i = 0; i < e.size; i++) {
-      const G = e.shape[1] ?? 1;
-      if (e.name === 'l0.W_ih' && !used.has(Math.floor(i / G)) && Math.floor(i / G) % 10 !== 0) continue;
-      const k = e.offset + i, orig = p[k]!;
-      p[k] = orig + eps;
-      const up = lossOf(net, b, dropout);
-      p[k] = orig - eps;
-      const down = lossOf(net, b, dropout);
-      p[k] = orig;
-      const fd = (up - down) / (2 * eps);
-      const err = Math.abs(fd - analytic[k]!) / (1e-7 + 1e-5 * Math.abs(fd));
-      if (err > worst.err) worst = { name: e.name, i, fd, an: analytic[k]!, err };
-    }
-  }
-  return worst;
+  const G = net.layout.entries.find((e) => e.name === 'l0.W_ih')!.shape[1] ?? 1;
+  return worstFdError(net, b, s, dropout, (name, i) => name === 'l0.W_ih' && !used.has(Math.floor(i / G)) && Math.floor(i / G) % 10 !== 0);
 }
 
 const VARIANTS: [string, ModelConfig, Recurrence, number][] = [

@@ -1,36 +1,19 @@
 // Whole-model checks: the CPU reference's gradients against float64 finite differences, a training step on
 // the GPU against the CPU, independence from batch composition (padding), and no GPU buffer growth.
 import { describe, expect, it } from 'vitest';
-import { CpuBackend, type CpuBuf } from '../src/cpu/backend.js';
+import { CpuBackend } from '../src/cpu/backend.js';
 import { Rng } from '../src/core/rng.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { Network } from '../src/model/network.js';
 import { Optimizer } from '../src/model/optimizer.js';
-import { packBatch, type PackedBatch } from '../src/model/packing.js';
+import { packBatch } from '../src/model/packing.js';
 import { initParams } from '../src/model/params.js';
 import { softmaxCe } from '../src/cpu/kernels/softmax_ce.js';
 import { expectClose, testSeed } from './helpers/compare.js';
-import { compareSteps, trainSteps } from './helpers/model.js';
+import { compareSteps, finiteDifferenceCheck, randomNames, tinyConfig, trainSteps } from './helpers/model.js';
 import { withDevice } from './helpers/device.js';
 
 const seed = testSeed();
-
-function tinyConfig(over: Partial<ModelConfig>): ModelConfig {
-  return { cell: 'gru', hidden: 3, layers: 1, bidirectional: false, attention: false, vocabSize: 5, numClasses: 4, ...over };
-}
-
-function randomNames(rng: Rng, n: number, maxLen: number, vocab: number, classes: number) {
-  const seqs = Array.from({ length: n }, (_, i) => Array.from({ length: i === 0 ? maxLen : 1 + rng.int(maxLen) }, () => rng.int(vocab)));
-  return { seqs, labels: seqs.map(() => rng.int(classes)) };
-}
-
-/** Mean loss of one forward pass on a float64 CPU backend. */
-function lossOf(net: Network, b: PackedBatch): number {
-  const stats = (net.stats as CpuBuf).data;
-  stats.fill(0);
-  net.forward(b, true);
-  return stats[0]! / stats[2]!;
-}
 
 const VARIANTS: Partial<ModelConfig>[] = [
   { cell: 'rnn' },
@@ -43,32 +26,7 @@ const VARIANTS: Partial<ModelConfig>[] = [
 describe(`model (TEST_SEED=${seed})`, () => {
   for (const v of VARIANTS) {
     it(`CPU reference gradients match float64 finite differences: ${JSON.stringify(v)}`, () => {
-      const cfg = tinyConfig(v);
-      const rng = new Rng(seed);
-      const { seqs, labels } = randomNames(rng, 4, 4, cfg.vocabSize, cfg.numClasses);
-      const b = packBatch(seqs, labels, cfg.vocabSize);
-      const be = new CpuBackend('f64');
-      const net = new Network(be, cfg, { batch: 4, rows: b.rows });
-      const p = (net.params as CpuBuf).data;
-      p.set(initParams(net.layout, seed).map((x) => x * 3)); // larger weights: saturating gates get tested too
-      lossOf(net, b);
-      net.backward(b);
-      const analytic = Float64Array.from((net.grads as CpuBuf).data);
-      const eps = 1e-6;
-      let worst = { name: '', i: 0, fd: 0, an: 0, err: 0 };
-      for (const e of net.layout.entries) {
-        for (let i = 0; i < e.size; i++) {
-          const k = e.offset + i, orig = p[k]!;
-          p[k] = orig + eps;
-          const up = lossOf(net, b);
-          p[k] = orig - eps;
-          const down = lossOf(net, b);
-          p[k] = orig;
-          const fd = (up - down) / (2 * eps);
-          const err = Math.abs(fd - analytic[k]!) / (1e-7 + 1e-5 * Math.abs(fd));
-          if (err > worst.err) worst = { name: e.name, i, fd, an: analytic[k]!, err };
-        }
-      }
+      const worst = finiteDifferenceCheck(tinyConfig(v), seed);
       expect(worst.err, `worst: ${worst.name}[${worst.i}] finite difference ${worst.fd} vs analytic ${worst.an}`).toBeLessThan(1);
     });
   }
